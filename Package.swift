@@ -1,0 +1,70 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// HedgeGrid: a JSON-RPC daemon (`hedgegridd`) and its shell client (`hgctl`) for
+/// backtesting and tuning grid strategies on Binance USDT-M perpetual futures.
+let package = Package(
+    name: "HedgeGrid",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hedgegridd", targets: ["hedgegridd"]),
+        .executable(name: "hgctl", targets: ["hgctl"]),
+        .library(name: "HedgeGridClient", targets: ["HedgeGridClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // libsystemd: sd_notify, sd_listen_fds, sd_watchdog_enabled.
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        // The wire protocol: JSON values, JSON-RPC 2.0 messages, LSP base framing. No I/O.
+        .target(name: "HedgeGridRPC"),
+        // Byte transport shared by daemon and clients: Unix sockets, peer credentials,
+        // framed connections over file descriptors, default paths.
+        .target(name: "HedgeGridTransport", dependencies: ["HedgeGridRPC"]),
+        // The daemon: transports, connections, dispatch, jobs, systemd integration.
+        .target(
+            name: "HedgeGridServer",
+            dependencies: [
+                "HedgeGridRPC",
+                "HedgeGridTransport",
+                "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // A client of the daemon: socket connection, calls, notifications, auto-start.
+        .target(name: "HedgeGridClient", dependencies: ["HedgeGridRPC", "HedgeGridTransport"]),
+        .executableTarget(
+            name: "hedgegridd",
+            dependencies: [
+                "HedgeGridServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "hgctl",
+            dependencies: [
+                "HedgeGridClient",
+                "HedgeGridTransport",
+                "HedgeGridRPC",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "HedgeGridRPCTests", dependencies: ["HedgeGridRPC"]),
+        .testTarget(name: "HedgeGridTransportTests", dependencies: ["HedgeGridTransport", "HedgeGridRPC"]),
+        .testTarget(
+            name: "HedgeGridServerTests",
+            dependencies: ["HedgeGridServer", "HedgeGridClient", "HedgeGridTransport", "HedgeGridRPC"]
+        ),
+        .testTarget(name: "HedgeGridClientTests", dependencies: ["HedgeGridClient", "HedgeGridTransport", "HedgeGridRPC"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,157 @@
+import Dispatch
+import Foundation
+import HedgeGridRPC
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A bidirectional LSP-framed byte stream over file descriptors: a Unix socket,
+/// or stdin and stdout. A dedicated thread reads and splits frames; writes go through a
+/// serial queue, so a sender never blocks on a slow peer and frames never interleave.
+public final class FramedConnection: Sendable {
+    /// Called for each decoded frame event, on the reading thread, in stream order.
+    public typealias EventHandler = @Sendable (FrameDecoder.Event) -> Void
+    /// Called once when the stream ends (end of file, error, or `close()`).
+    public typealias CloseHandler = @Sendable () -> Void
+
+    private struct State {
+        var closed = false
+        var pendingBytes = 0
+    }
+
+    public let readFD: Int32
+    public let writeFD: Int32
+    public let maxFrameBytes: Int
+    /// Queued output beyond this many bytes means the peer stopped reading: the connection is closed.
+    public let maxPendingBytes: Int
+    private let writeQueue = DispatchQueue(label: "hedgegrid.connection.write")
+    private let state = Mutex(State())
+    private let isSocket: Bool
+
+    /// Wraps open descriptors; the connection owns and closes them.
+    public init(readFD: Int32, writeFD: Int32, maxFrameBytes: Int, maxPendingBytes: Int = 256 << 20) {
+        self.readFD = readFD
+        self.writeFD = writeFD
+        self.maxFrameBytes = maxFrameBytes
+        self.maxPendingBytes = maxPendingBytes
+        var info = stat()
+        self.isSocket = fstat(readFD, &info) == 0 && (info.st_mode & S_IFMT) == S_IFSOCK
+    }
+
+    /// Wraps a connected socket.
+    public convenience init(socket fd: Int32, maxFrameBytes: Int) {
+        self.init(readFD: fd, writeFD: fd, maxFrameBytes: maxFrameBytes)
+    }
+
+    /// Starts the reading thread.
+    public func start(onEvent: @escaping EventHandler, onClose: @escaping CloseHandler) {
+        let thread = Thread { [self] in
+            readLoop(onEvent: onEvent)
+            markClosed()
+            onClose()
+            writeQueue.async { [self] in closeDescriptors() }
+        }
+        thread.name = "hedgegrid.connection.read"
+        thread.stackSize = 256 << 10
+        thread.start()
+    }
+
+    /// Queues a frame for writing. Returns false when the connection is closed.
+    @discardableResult
+    public func send(frame data: Data) -> Bool {
+        let accepted = state.withLock { state -> Bool in
+            guard !state.closed else { return false }
+            state.pendingBytes += data.count
+            return state.pendingBytes <= maxPendingBytes
+        }
+        guard accepted else {
+            close()
+            return false
+        }
+        writeQueue.async { [self] in
+            let ok = writeAll(data)
+            state.withLock { $0.pendingBytes -= data.count }
+            if !ok { close() }
+        }
+        return true
+    }
+
+    /// Frames and queues a message.
+    @discardableResult
+    public func send(_ message: RPCMessage) -> Bool {
+        send(frame: Frame.encode(message))
+    }
+
+    /// Frames and queues a JSON value (a message or a batch).
+    @discardableResult
+    public func send(_ value: JSONValue) -> Bool {
+        send(frame: Frame.encode(value))
+    }
+
+    /// Waits until every queued frame has been written.
+    public func flush() {
+        writeQueue.sync {}
+    }
+
+    /// Stops reading and writing; queued frames are dropped once the reader has stopped.
+    public func close() {
+        let wasOpen = state.withLock { state -> Bool in
+            defer { state.closed = true }
+            return !state.closed
+        }
+        guard wasOpen else { return }
+        if isSocket {
+            shutdown(readFD, Int32(SHUT_RDWR))
+        }
+    }
+
+    public var isClosed: Bool { state.withLock { $0.closed } }
+
+    private func markClosed() {
+        state.withLock { $0.closed = true }
+    }
+
+    private func readLoop(onEvent: EventHandler) {
+        var decoder = FrameDecoder(maxFrameBytes: maxFrameBytes)
+        let bufferSize = 64 * 1024
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = read(readFD, buffer.baseAddress, bufferSize)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return }
+            decoder.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            while let event = decoder.next() {
+                onEvent(event)
+                if case .malformed = event { return }
+            }
+        }
+    }
+
+    private func writeAll(_ data: Data) -> Bool {
+        data.withUnsafeBytes { raw -> Bool in
+            var offset = 0
+            while offset < raw.count {
+                let written: Int
+                if isSocket {
+                    written = Glibc.send(writeFD, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                } else {
+                    written = write(writeFD, raw.baseAddress! + offset, raw.count - offset)
+                }
+                if written < 0 {
+                    if errno == EINTR || errno == EAGAIN { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
+        }
+    }
+
+    private func closeDescriptors() {
+        Glibc.close(readFD)
+        if writeFD != readFD { Glibc.close(writeFD) }
+    }
+}
