@@ -88,7 +88,7 @@ public struct DaemonLauncher: Sendable {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         // A session of its own: the daemon outlives this client and its terminal.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSID))
+        posix_spawnattr_setflags(&attributes, Self.posixSpawnSetSID)
         let arguments = [executable, "--socket", socketPath]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
@@ -104,6 +104,9 @@ public struct DaemonLauncher: Sendable {
         }
         return pid
     }
+
+    /// glibc's POSIX_SPAWN_SETSID (a GNU extension Swift does not import).
+    private static let posixSpawnSetSID: Int16 = 0x80
 
     private func waitUntilReady(pid: Int32) throws -> RPCClient {
         let deadline = ContinuousClock.now + readinessTimeout

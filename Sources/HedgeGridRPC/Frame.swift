@@ -21,7 +21,7 @@ public enum Frame {
 
     /// The JSON text of a value, as UTF-8 bytes.
     public static func encodeBody(_ value: JSONValue) -> Data {
-        (try? JSONCoding.encoder.encode(value)) ?? Data("null".utf8)
+        JSONSerializer.data(value)
     }
 
     /// Decodes a frame's body: UTF-8 JSON, or a parse error saying what is wrong.
@@ -30,9 +30,9 @@ public enum Frame {
             return .failure(.parseError("the body is not valid UTF-8"))
         }
         do {
-            return .success(try JSONCoding.decoder.decode(JSONValue.self, from: body))
+            return .success(try JSONParser.parse(body))
         } catch {
-            return .failure(.parseError("the body is not valid JSON"))
+            return .failure(.parseError("the body is not valid JSON (\(error))"))
         }
     }
 }

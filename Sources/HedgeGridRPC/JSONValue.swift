@@ -109,14 +109,13 @@ extension JSONValue {
     /// Converts any `Encodable` value into a `JSONValue` tree.
     public init(encoding value: some Encodable) throws {
         let data = try JSONCoding.encoder.encode(value)
-        self = try JSONCoding.decoder.decode(JSONValue.self, from: data)
+        self = try JSONParser.parse(data)
     }
 
     /// Decodes this value as `T`; a failure is an `RPCError.invalidParams` naming the bad field.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         do {
-            let data = try JSONCoding.encoder.encode(self)
-            return try JSONCoding.decoder.decode(T.self, from: data)
+            return try JSONCoding.decoder.decode(T.self, from: JSONSerializer.data(self))
         } catch let error as DecodingError {
             throw RPCError.invalidParams(JSONCoding.describe(error))
         }
@@ -124,7 +123,7 @@ extension JSONValue {
 
     /// Compact JSON text with sorted keys.
     public var jsonText: String {
-        (try? JSONCoding.encoder.encode(self)).flatMap { String(data: $0, encoding: .utf8) } ?? "null"
+        JSONSerializer.string(self)
     }
 }
 

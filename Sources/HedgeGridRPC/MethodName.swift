@@ -21,4 +21,5 @@ public enum MethodName {
     // Test support.
     public static let testJob = "test/job"
     public static let testEcho = "test/echo"
+    public static let testFail = "test/fail"
 }

@@ -4,8 +4,8 @@ import HedgeGridRPC
 /// The methods every daemon answers: `daemon/*`, `job/*` and the `test/*` helpers.
 enum BuiltinMethods {
     static func register(on server: RPCServer) {
-        server.register(MethodName.daemonStatus) { context, _ in
-            try JSONValue(encoding: await status(of: context.server))
+        server.registerImmediate(MethodName.daemonStatus) { context, _ in
+            status(of: context.server).json
         }
         server.register(MethodName.daemonStop) { context, _ in
             context.server.logger.notice("stop requested by a client", metadata: ["session": "\(context.session.id)"])
@@ -61,6 +61,9 @@ enum BuiltinMethods {
             }
             return try JSONValue(encoding: JobStarted(jobId: info.id))
         }
+        server.register(MethodName.testFail) { _, _ in
+            throw UnexpectedFailure()
+        }
         server.register(MethodName.testEcho) { _, params in
             // Echoes `value` after `delayMs` (a cancellable sleep): for latency and cancellation tests.
             let delay = params?["delayMs"]?.intValue ?? 0
@@ -72,7 +75,12 @@ enum BuiltinMethods {
         }
     }
 
-    static func status(of server: RPCServer) async -> DaemonStatus {
+    /// A failure that is not an `RPCError`: how the server reports a handler's unexpected error.
+    struct UnexpectedFailure: Error, CustomStringConvertible {
+        var description: String { "test/fail raised an unexpected error as asked" }
+    }
+
+    static func status(of server: RPCServer) -> DaemonStatus {
         let configuration = server.configuration
         return DaemonStatus(
             name: HedgeGridVersion.serverName,
@@ -85,7 +93,7 @@ enum BuiltinMethods {
             socketActivated: configuration.socketActivated,
             stateDirectory: configuration.paths.stateDirectory,
             cacheDirectory: configuration.paths.cacheDirectory,
-            jobs: await server.jobs.counts(),
+            jobs: server.jobs.counts,
             clients: server.connectedSessions.map(\.statusEntry))
     }
 }

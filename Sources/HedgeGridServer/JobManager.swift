@@ -53,6 +53,7 @@ public actor JobManager {
         }
         logger.info("job started", metadata: ["job": "\(id)", "kind": "\(kind)"])
         trimFinished()
+        updateCounts()
         return info
     }
 
@@ -67,10 +68,16 @@ public actor JobManager {
         order.compactMap { records[$0]?.info }
     }
 
-    /// Counts of running and finished jobs.
-    public func counts() -> DaemonStatus.JobCounts {
+    /// Counts of running and finished jobs, readable without waiting for the actor.
+    public nonisolated var counts: DaemonStatus.JobCounts {
+        countsSnapshot.withLock { $0 }
+    }
+
+    private nonisolated let countsSnapshot = LockedBox(DaemonStatus.JobCounts(running: 0, finished: 0))
+
+    private func updateCounts() {
         let running = records.values.filter { $0.info.state == .running }.count
-        return DaemonStatus.JobCounts(running: running, finished: records.count - running)
+        countsSnapshot.withLock { $0 = DaemonStatus.JobCounts(running: running, finished: records.count - running) }
     }
 
     /// Asks a running job to stop; it ends as `cancelled` once its work notices.
@@ -162,6 +169,7 @@ public actor JobManager {
         record.waiters = [:]
         record.task = nil
         records[id] = record
+        updateCounts()
         let endMessage = record.info.state == .failed
             ? "failed: \(record.info.error?.message ?? "unknown error")" : record.info.state.rawValue
         send(id, .progress, ProgressParams(token: id, value: WorkDoneProgress(kind: .end, message: endMessage, percentage: record.info.percentage)))

@@ -11,6 +11,16 @@ public struct RequestContext: Sendable {
 /// Throw `RPCError` for protocol errors; cancellation becomes -32800, anything else -32603.
 public typealias MethodHandler = @Sendable (RequestContext, JSONValue?) async throws -> JSONValue
 
+/// Answers a quick method at once on the connection's reading thread, without a task hop.
+/// Only for work that takes microseconds and never blocks.
+public typealias ImmediateMethodHandler = @Sendable (RequestContext, JSONValue?) throws -> JSONValue
+
+/// A registered method: run as a task, or answered immediately.
+enum RegisteredMethod: Sendable {
+    case task(MethodHandler)
+    case immediate(ImmediateMethodHandler)
+}
+
 extension JSONValue? {
     /// Decodes params as `T`; absent params decode as an empty object.
     public func decodeParams<T: Decodable>(_ type: T.Type) throws -> T {

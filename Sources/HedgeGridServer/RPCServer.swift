@@ -14,7 +14,7 @@ public final class RPCServer: Sendable {
     public let logger: Logger
     public let startedAt = Date()
     public let jobs: JobManager
-    private let handlers = Mutex<[String: MethodHandler]>([:])
+    private let handlers = Mutex<[String: RegisteredMethod]>([:])
     private let sessions = LockedBox<[Int: ClientSession]>([:])
     private let nextSessionID = Atomic<Int>(1)
     private let exitHandler: Mutex<(@Sendable (Int32) -> Void)?> = Mutex(nil)
@@ -36,7 +36,12 @@ public final class RPCServer: Sendable {
 
     /// Adds or replaces the handler of `method`.
     public func register(_ method: String, _ handler: @escaping MethodHandler) {
-        handlers.withLock { $0[method] = handler }
+        handlers.withLock { $0[method] = .task(handler) }
+    }
+
+    /// Adds or replaces a quick method answered on the reading thread (see `ImmediateMethodHandler`).
+    public func registerImmediate(_ method: String, _ handler: @escaping ImmediateMethodHandler) {
+        handlers.withLock { $0[method] = .immediate(handler) }
     }
 
     /// The registered method names, sorted.
@@ -200,10 +205,15 @@ public final class RPCServer: Sendable {
                 session.setPhase(.shutdownRequested)
                 return .reply(Self.response(id, .success(.null)))
             default:
-                guard let handler = handlers.withLock({ $0[method] }) else {
+                switch handlers.withLock({ $0[method] }) {
+                case nil:
                     return .reply(Self.response(id, .failure(.methodNotFound(method))))
+                case .task(let handler)?:
+                    return .run(id, method, params, handler)
+                case .immediate(let handler)?:
+                    let context = RequestContext(server: self, session: session, requestID: id)
+                    return .reply(Self.response(id, Self.outcome(method: method, logger: logger) { try handler(context, params) }))
                 }
-                return .run(id, method, params, handler)
             }
         }
     }
@@ -256,13 +266,23 @@ public final class RPCServer: Sendable {
         let context = RequestContext(server: self, session: session, requestID: id)
         do {
             return Self.response(id, .success(try await handler(context, params)))
+        } catch {
+            return Self.response(id, Self.outcome(method: method, logger: logger) { throw error })
+        }
+    }
+
+    /// Maps a handler's outcome to a result: cancellation is -32800, an `RPCError` stays itself,
+    /// anything else is logged and becomes -32603.
+    private static func outcome(method: String, logger: Logger, _ body: () throws -> JSONValue) -> Result<JSONValue, RPCError> {
+        do {
+            return .success(try body())
         } catch is CancellationError {
-            return Self.response(id, .failure(.requestCancelled))
+            return .failure(.requestCancelled)
         } catch let error as RPCError {
-            return Self.response(id, .failure(error))
+            return .failure(error)
         } catch {
             logger.error("method failed", metadata: ["method": "\(method)", "error": "\(error)"])
-            return Self.response(id, .failure(.internalError(String(describing: error))))
+            return .failure(.internalError(String(describing: error)))
         }
     }
 

@@ -18,7 +18,10 @@ public final class FramedConnection: Sendable {
 
     private struct State {
         var closed = false
+        /// Bytes handed to the write queue and not yet written.
         var pendingBytes = 0
+        /// Frames handed to the write queue and not yet written; while non-zero, new frames queue behind them.
+        var queuedFrames = 0
     }
 
     public let readFD: Int32
@@ -58,24 +61,61 @@ public final class FramedConnection: Sendable {
         thread.start()
     }
 
-    /// Queues a frame for writing. Returns false when the connection is closed.
+    /// Writes a frame, or queues it when the socket cannot take it at once (or earlier frames are
+    /// still queued). Returns false when the connection is closed.
     @discardableResult
     public func send(frame data: Data) -> Bool {
-        let accepted = state.withLock { state -> Bool in
-            guard !state.closed else { return false }
-            state.pendingBytes += data.count
-            return state.pendingBytes <= maxPendingBytes
+        enum Plan { case closed, done, queue(Data), overflow }
+        let plan = state.withLock { state -> Plan in
+            guard !state.closed else { return .closed }
+            var remaining = data
+            if state.queuedFrames == 0 && isSocket {
+                // Fast path: write straight away without blocking; queue what does not fit.
+                let written = writeNow(data)
+                guard written >= 0 else { return .overflow }
+                if written == data.count { return .done }
+                remaining = data.subdata(in: written..<data.count)
+            }
+            state.pendingBytes += remaining.count
+            state.queuedFrames += 1
+            return state.pendingBytes <= maxPendingBytes ? .queue(remaining) : .overflow
         }
-        guard accepted else {
+        switch plan {
+        case .closed:
+            return false
+        case .done:
+            return true
+        case .overflow:
             close()
             return false
+        case .queue(let remaining):
+            writeQueue.async { [self] in
+                let ok = writeAll(remaining)
+                state.withLock {
+                    $0.pendingBytes -= remaining.count
+                    $0.queuedFrames -= 1
+                }
+                if !ok { close() }
+            }
+            return true
         }
-        writeQueue.async { [self] in
-            let ok = writeAll(data)
-            state.withLock { $0.pendingBytes -= data.count }
-            if !ok { close() }
+    }
+
+    /// Writes what the socket takes without blocking; -1 on a broken connection.
+    private func writeNow(_ data: Data) -> Int {
+        data.withUnsafeBytes { raw -> Int in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.send(writeFD, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    if errno == EAGAIN || errno == EWOULDBLOCK { return offset }
+                    return -1
+                }
+                offset += written
+            }
+            return offset
         }
-        return true
     }
 
     /// Frames and queues a message.

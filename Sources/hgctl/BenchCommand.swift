@@ -1,0 +1,156 @@
+import ArgumentParser
+import Foundation
+import HedgeGridClient
+import HedgeGridRPC
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `hgctl bench ...`: benchmarks that print figures (build with `-c release` to measure).
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Run a benchmark and print its figures.", subcommands: [RPC.self])
+
+    /// Round-trip latency of `daemon/status` and the daemon's idle memory.
+    struct RPC: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rpc",
+            abstract: "Round-trip latency of daemon/status with 1 and N concurrent clients, and the daemon's idle RSS.",
+            discussion: "Without --socket it starts a private daemon on a temporary socket and stops it afterwards.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(name: .customLong("clients"), help: "Comma-separated client counts.")
+        var clientCounts = "1,32"
+
+        @Option(help: "Requests per client.")
+        var requests = 2000
+
+        @Option(help: "Requests per client before measuring.")
+        var warmup = 200
+
+        @Option(help: "Total requests per second spread over the clients (open loop); 0 sends each next request as soon as the answer is in (closed loop, saturating).")
+        var rate = 0.0
+
+        @Option(help: "The method to call: daemon/status, or test/echo for the bare transport.")
+        var method = MethodName.daemonStatus
+
+        func run() async throws {
+            let counts = clientCounts.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !counts.isEmpty, counts.allSatisfy({ (1...1024).contains($0) }), requests > 0 else {
+                throw ValidationError("--clients needs counts in 1...1024 and --requests must be > 0")
+            }
+            let socket = global.socket ?? "/tmp/hgbench-\(getpid()).sock"
+            let ownDaemon = global.socket == nil
+            var environment = ProcessInfo.processInfo.environment
+            if ownDaemon {
+                let scratch = "/tmp/hgbench-\(getpid())"
+                environment["HEDGEGRID_STATE_DIR"] = scratch + "/state"
+                environment["HEDGEGRID_CACHE_DIR"] = scratch + "/cache"
+            }
+            let launcher = DaemonLauncher(socketPath: socket, environment: environment)
+            let first: RPCClient
+            do {
+                first = try launcher.connect(autostart: true)
+            } catch {
+                Console.fail("\(error)", code: ExitCodes.unreachable)
+            }
+            let status = Console.decode(await Console.call(first, MethodName.daemonStatus), as: DaemonStatus.self)
+            try await Task.sleep(for: .milliseconds(300))
+            let idleRSS = Self.residentMegabytes(pid: status.pid)
+
+            var results: [JSONValue] = []
+            for count in counts {
+                var clients = [first]
+                while clients.count < count {
+                    clients.append(try RPCClient.connect(socketPath: socket))
+                }
+                let latencies = try await Self.measure(clients: clients, method: method, requests: requests, warmup: warmup, rate: rate)
+                let wall = latencies.wall
+                let sorted = latencies.samples.sorted()
+                func percentile(_ p: Double) -> Double {
+                    sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+                }
+                let row: [String: JSONValue] = [
+                    "clients": .int(Int64(count)), "requests": .int(Int64(sorted.count)),
+                    "p50Ms": .double(percentile(0.50)), "p90Ms": .double(percentile(0.90)),
+                    "p99Ms": .double(percentile(0.99)), "maxMs": .double(sorted.last ?? 0),
+                    "requestsPerSecond": .double(Double(sorted.count) / wall),
+                ]
+                results.append(.object(row))
+                for client in clients.dropFirst() { client.close() }
+            }
+            let loadedRSS = Self.residentMegabytes(pid: status.pid)
+            if ownDaemon { _ = try? await first.call(MethodName.daemonStop) }
+            let report: JSONValue = [
+                "method": .string(method), "rate": rate > 0 ? .double(rate) : "closed-loop", "daemonPid": .int(Int64(status.pid)),
+                "idleRssMB": idleRSS.map { .double($0) } ?? .null,
+                "rssAfterLoadMB": loadedRSS.map { .double($0) } ?? .null,
+                "results": .array(results),
+            ]
+            if global.json {
+                Console.printJSON(report)
+                return
+            }
+            var table = TextTable(["CLIENTS", "REQUESTS", "P50 MS", "P90 MS", "P99 MS", "MAX MS", "REQ/S"])
+            for case .object(let row) in results {
+                func number(_ key: String, _ format: String) -> String { String(format: format, row[key]?.doubleValue ?? 0) }
+                table.add([
+                    "\(row["clients"]?.intValue ?? 0)", "\(row["requests"]?.intValue ?? 0)",
+                    number("p50Ms", "%.3f"), number("p90Ms", "%.3f"), number("p99Ms", "%.3f"), number("maxMs", "%.3f"),
+                    number("requestsPerSecond", "%.0f"),
+                ])
+            }
+            print("\(method) round trips (pid \(status.pid), \(rate > 0 ? String(format: "open loop at %.0f req/s in total", rate) : "closed loop: each client sends its next request when the answer is in"))")
+            print(table.rendered)
+            print(String(format: "daemon RSS idle: %.1f MB; after load: %.1f MB", idleRSS ?? -1, loadedRSS ?? -1))
+        }
+
+        /// Each client sends `requests` calls one after another; all clients run at once.
+        static func measure(clients: [RPCClient], method: String, requests: Int, warmup: Int, rate: Double) async throws -> (samples: [Double], wall: Double) {
+            let clock = ContinuousClock()
+            for client in clients {
+                for _ in 0..<warmup { _ = try await client.call(method) }
+            }
+            let start = clock.now
+            let samples = try await withThrowingTaskGroup(of: [Double].self) { group in
+                // In open loop each client sends at rate/clients, starting at staggered offsets.
+                let period: Duration? = rate > 0 ? .nanoseconds(Int64(1e9 * Double(clients.count) / rate)) : nil
+                for (index, client) in clients.enumerated() {
+                    group.addTask {
+                        var local: [Double] = []
+                        local.reserveCapacity(requests)
+                        var next = clock.now + (period.map { $0 * Double(index) / Double(clients.count) } ?? .zero)
+                        for _ in 0..<requests {
+                            if let period {
+                                try await clock.sleep(until: next)
+                                next = next + period
+                            }
+                            let begin = clock.now
+                            _ = try await client.call(method)
+                            let elapsed = clock.now - begin
+                            local.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3)
+                        }
+                        return local
+                    }
+                }
+                var all: [Double] = []
+                for try await part in group { all += part }
+                return all
+            }
+            let wall = clock.now - start
+            return (samples, Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18)
+        }
+
+        /// VmRSS of a process, in MB, from /proc.
+        static func residentMegabytes(pid: Int) -> Double? {
+            guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+            for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+                let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+                if fields.count >= 2, let kilobytes = Double(fields[1]) { return kilobytes / 1024 }
+            }
+            return nil
+        }
+    }
+}
