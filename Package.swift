@@ -58,13 +58,24 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Helpers shared by the test targets: real daemons on private sockets, raw connections.
+        .target(
+            name: "HedgeGridTestSupport",
+            dependencies: ["HedgeGridRPC", "HedgeGridTransport", "HedgeGridClient"],
+            path: "Tests/HedgeGridTestSupport"
+        ),
         .testTarget(name: "HedgeGridRPCTests", dependencies: ["HedgeGridRPC"]),
         .testTarget(name: "HedgeGridTransportTests", dependencies: ["HedgeGridTransport", "HedgeGridRPC"]),
         .testTarget(
             name: "HedgeGridServerTests",
-            dependencies: ["HedgeGridServer", "HedgeGridClient", "HedgeGridTransport", "HedgeGridRPC"]
+            dependencies: ["HedgeGridServer", "HedgeGridClient", "HedgeGridTransport", "HedgeGridRPC", "HedgeGridTestSupport"]
         ),
-        .testTarget(name: "HedgeGridClientTests", dependencies: ["HedgeGridClient", "HedgeGridTransport", "HedgeGridRPC"]),
+        .testTarget(
+            name: "HedgeGridClientTests",
+            dependencies: ["HedgeGridClient", "HedgeGridTransport", "HedgeGridRPC", "HedgeGridTestSupport"]
+        ),
+        // End-to-end tests of the hgctl binary.
+        .testTarget(name: "HGCtlTests", dependencies: ["HedgeGridClient", "HedgeGridRPC", "HedgeGridTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -78,35 +78,17 @@ public struct DaemonLauncher: Sendable {
         }
         let log = logPath
         try? DaemonPaths.createPrivateDirectory((log as NSString).deletingLastPathComponent)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // A session of its own: the daemon outlives this client and its terminal.
-        posix_spawnattr_setflags(&attributes, Self.posixSpawnSetSID)
-        let arguments = [executable, "--socket", socketPath]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var environmentEntries = environment.filter { $0.key != "NOTIFY_SOCKET" && $0.key != "LISTEN_FDS" && $0.key != "LISTEN_PID" }
-            .map { "\($0.key)=\($0.value)" }
-        environmentEntries.sort()
-        var envp: [UnsafeMutablePointer<CChar>?] = environmentEntries.map { strdup($0) } + [nil]
-        defer { for pointer in envp { free(pointer) } }
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, &argv, &envp)
-        guard result == 0 else {
-            throw LaunchError(description: "cannot start \(executable): \(String(cString: strerror(result)))")
+        let environment = self.environment.filter { !["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"].contains($0.key) }
+        do {
+            // A session of its own: the daemon outlives this client and its terminal.
+            let child = try ChildProcess.spawn(
+                executable, ["--socket", socketPath], environment: environment,
+                stdin: .null, stdout: .file(log), stderr: .file(log), newSession: true)
+            return child.pid
+        } catch {
+            throw LaunchError(description: "\(error)")
         }
-        return pid
     }
-
-    /// glibc's POSIX_SPAWN_SETSID (a GNU extension Swift does not import).
-    private static let posixSpawnSetSID: Int16 = 0x80
 
     private func waitUntilReady(pid: Int32) throws -> RPCClient {
         let deadline = ContinuousClock.now + readinessTimeout

@@ -46,9 +46,16 @@ public final class RPCClient: Sendable {
     public init(connection: FramedConnection) {
         self.connection = connection
         (notifications, notificationSink) = AsyncStream.makeStream(of: ServerNotification.self)
+        // Weak references: a client nobody holds any more closes its connection (see deinit),
+        // which ends the reading thread.
         connection.start(
-            onEvent: { [self] event in receive(event) },
-            onClose: { [self] in failAll() })
+            onEvent: { [weak self] event in self?.receive(event) },
+            onClose: { [weak self] in self?.failAll() })
+    }
+
+    deinit {
+        connection.close()
+        notificationSink.finish()
     }
 
     /// Connects to the daemon's Unix socket.

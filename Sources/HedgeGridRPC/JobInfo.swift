@@ -76,4 +76,13 @@ public struct TestJobParams: Codable, Sendable {
         self.intervalMs = intervalMs
         self.failAtStep = failAtStep
     }
+
+    /// Absent fields take their defaults.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            steps: try container.decodeIfPresent(Int.self, forKey: .steps) ?? 10,
+            intervalMs: try container.decodeIfPresent(Int.self, forKey: .intervalMs) ?? 100,
+            failAtStep: try container.decodeIfPresent(Int.self, forKey: .failAtStep))
+    }
 }

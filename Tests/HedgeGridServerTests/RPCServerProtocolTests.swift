@@ -1,5 +1,6 @@
 import Foundation
 import HedgeGridRPC
+import HedgeGridTestSupport
 import Testing
 
 /// The JSON-RPC protocol over a real socket to a real daemon: framing, errors, batches.

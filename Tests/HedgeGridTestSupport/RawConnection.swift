@@ -8,11 +8,11 @@ import Glibc
 
 /// A blocking socket that writes raw bytes and reads framed messages, for protocol tests
 /// that must control every byte on the wire.
-final class RawConnection {
-    let fd: Int32
+public final class RawConnection {
+    public let fd: Int32
     private var decoder = FrameDecoder(maxFrameBytes: 64 << 20)
 
-    init(socket path: String, readTimeoutSeconds: Int = 10) throws {
+    public init(socket path: String, readTimeoutSeconds: Int = 10) throws {
         fd = try UnixSocket.connect(path: path)
         var timeout = timeval(tv_sec: readTimeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -20,7 +20,7 @@ final class RawConnection {
 
     deinit { close(fd) }
 
-    func write(_ bytes: Data) {
+    public func write(_ bytes: Data) {
         bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
@@ -31,15 +31,15 @@ final class RawConnection {
         }
     }
 
-    func write(_ text: String) { write(Data(text.utf8)) }
+    public func write(_ text: String) { write(Data(text.utf8)) }
 
     /// Frames and writes a JSON text body.
-    func send(json body: String) { write(Frame.encode(body: Data(body.utf8))) }
+    public func send(json body: String) { write(Frame.encode(body: Data(body.utf8))) }
 
-    func send(_ value: JSONValue) { write(Frame.encode(value)) }
+    public func send(_ value: JSONValue) { write(Frame.encode(value)) }
 
     /// The next message, or nil on timeout or end of stream.
-    func read() -> JSONValue? {
+    public func read() -> JSONValue? {
         while true {
             if let event = decoder.next() {
                 guard case .frame(let body) = event, case .success(let value) = Frame.decodeBody(body) else { return nil }
@@ -53,7 +53,7 @@ final class RawConnection {
     }
 
     /// Reads messages until one is a response (skipping notifications).
-    func readResponse() -> JSONValue? {
+    public func readResponse() -> JSONValue? {
         while let message = read() {
             if message["method"] == nil { return message }
         }
@@ -61,7 +61,7 @@ final class RawConnection {
     }
 
     /// True when the peer closed the stream (read returns 0) within the timeout.
-    func isClosedByPeer() -> Bool {
+    public func isClosedByPeer() -> Bool {
         var byte: UInt8 = 0
         while true {
             let count = recv(fd, &byte, 1, 0)

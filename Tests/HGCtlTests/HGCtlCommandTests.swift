@@ -1,0 +1,129 @@
+import Foundation
+import HedgeGridRPC
+import HedgeGridTestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The hgctl binary end to end: auto-start, JSON output, exit codes.
+@Suite struct HGCtlCommandTests {
+    /// An environment with private paths, so the test's daemon is its own.
+    struct Sandbox {
+        let scratch = Scratch()
+        var environment: [String: String?] {
+            [
+                "HEDGEGRID_SOCKET": scratch.socket, "HEDGEGRID_STATE_DIR": scratch.file("state"),
+                "HEDGEGRID_CACHE_DIR": scratch.file("cache"), "HEDGEGRID_DAEMON": Products.daemon,
+            ]
+        }
+
+        func hgctl(_ arguments: String...) throws -> ProcessRunner.Outcome {
+            try ProcessRunner.run(Products.hgctl, arguments, environment: environment)
+        }
+
+        func json(_ outcome: ProcessRunner.Outcome) throws -> JSONValue {
+            try JSONParser.parse(Data(outcome.stdout.utf8))
+        }
+
+        /// Stops whatever daemon the test started.
+        func cleanUp() {
+            if let outcome = try? hgctl("status", "--json"), let status = try? json(outcome), let pid = status["pid"]?.intValue {
+                kill(Int32(pid), SIGKILL)
+            }
+            scratch.remove()
+        }
+    }
+
+    @Test func statusStartsADaemonOnceAndPrintsJSON() throws {
+        let sandbox = Sandbox()
+        defer { sandbox.cleanUp() }
+        let first = try sandbox.hgctl("status", "--json")
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        #expect(first.stderr.contains("started hedgegridd"))
+        let status = try sandbox.json(first)
+        #expect(status["socketPath"]?.stringValue == sandbox.scratch.socket)
+        #expect(status["stateDirectory"]?.stringValue == sandbox.scratch.file("state"))
+        let pid = try #require(status["pid"]?.intValue)
+        let second = try sandbox.hgctl("status", "--json")
+        #expect(second.status == 0)
+        #expect(second.stderr.isEmpty)
+        #expect(try sandbox.json(second)["pid"]?.intValue == pid)
+    }
+
+    @Test func humanStatusIsATable() throws {
+        let sandbox = Sandbox()
+        defer { sandbox.cleanUp() }
+        let outcome = try sandbox.hgctl("status")
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.contains("socket   \(sandbox.scratch.socket)"))
+        #expect(outcome.stdout.contains("jobs     0 running, 0 finished"))
+    }
+
+    @Test func daemonStopStopsIt() throws {
+        let sandbox = Sandbox()
+        defer { sandbox.cleanUp() }
+        let started = try sandbox.json(try sandbox.hgctl("status", "--json"))
+        let pid = try #require(started["pid"]?.intValue)
+        let stop = try sandbox.hgctl("daemon", "stop", "--json")
+        #expect(stop.status == 0)
+        #expect(try sandbox.json(stop)["stopped"] == true)
+        #expect(kill(Int32(pid), 0) != 0)
+        #expect(!FileManager.default.fileExists(atPath: sandbox.scratch.socket))
+        let again = try sandbox.hgctl("daemon", "stop")
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("no daemon is running"))
+    }
+
+    @Test func testJobRunsToTheEndAndJobsListsIt() throws {
+        let sandbox = Sandbox()
+        defer { sandbox.cleanUp() }
+        let run = try sandbox.hgctl("test-job", "--steps", "3", "--interval-ms", "10", "--json")
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let info = try sandbox.json(run)
+        #expect(info["state"] == "succeeded")
+        let jobs = try sandbox.json(try sandbox.hgctl("jobs", "--json"))
+        #expect(jobs["jobs"]?.arrayValue?.first?["id"] == info["id"])
+        let table = try sandbox.hgctl("jobs")
+        #expect(table.stdout.contains("JOB"))
+        #expect(table.stdout.contains("succeeded"))
+    }
+
+    @Test func cancelAndWaitOnARunningJob() throws {
+        let sandbox = Sandbox()
+        defer { sandbox.cleanUp() }
+        let started = try sandbox.json(try sandbox.hgctl("test-job", "--steps", "1000", "--interval-ms", "50", "--no-wait", "--json"))
+        let jobID = try #require(started["jobId"]?.stringValue)
+        let cancel = try sandbox.hgctl("cancel", jobID)
+        #expect(cancel.status == 0)
+        let wait = try sandbox.hgctl("wait", jobID, "--json")
+        #expect(wait.status == 1)
+        #expect(try sandbox.json(wait)["state"] == "cancelled")
+        #expect(wait.stderr == "hgctl: job \(jobID) was cancelled\n")
+    }
+
+    @Test func daemonErrorIsOneLineAndExitCodeOne() throws {
+        let sandbox = Sandbox()
+        defer { sandbox.cleanUp() }
+        let outcome = try sandbox.hgctl("cancel", "job-404")
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.hasSuffix("hgctl: no job with id 'job-404'\n"))
+        #expect(outcome.stdout.isEmpty)
+    }
+
+    @Test func unreachableDaemonIsExitCodeTwo() throws {
+        let sandbox = Sandbox()
+        defer { sandbox.cleanUp() }
+        var environment = sandbox.environment
+        environment["HEDGEGRID_DAEMON"] = "/bin/false"
+        let outcome = try ProcessRunner.run(Products.hgctl, ["status"], environment: environment)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("hedgegridd exited during start-up"))
+    }
+
+    @Test func usageErrorIsExitCode64() throws {
+        let outcome = try ProcessRunner.run(Products.hgctl, ["status", "--no-such-flag"])
+        #expect(outcome.status == 64)
+    }
+}

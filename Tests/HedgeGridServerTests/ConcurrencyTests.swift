@@ -1,0 +1,57 @@
+import Foundation
+import HedgeGridClient
+import HedgeGridRPC
+import HedgeGridTestSupport
+import Testing
+
+/// Many clients at once against one daemon.
+@Suite struct ConcurrencyTests {
+    @Test func thirtyTwoClientsTimesTwoHundredRequestsWhileAJobRuns() async throws {
+        let daemon = try TestDaemon()
+        let observer = try RPCClient.connect(socketPath: daemon.socket)
+        let job = try await observer.call(MethodName.testJob, TestJobParams(steps: 50, intervalMs: 40), as: JobStarted.self)
+        let clients = try (0..<32).map { _ in try RPCClient.connect(socketPath: daemon.socket) }
+        let mismatches = try await withThrowingTaskGroup(of: Int.self) { group in
+            for (clientIndex, client) in clients.enumerated() {
+                group.addTask {
+                    var wrong = 0
+                    for requestIndex in 0..<200 {
+                        let token = "c\(clientIndex)-r\(requestIndex)"
+                        // Alternate the two dispatch paths: a task (test/echo) and an immediate one (daemon/status).
+                        if requestIndex % 4 == 3 {
+                            let status = try await client.call(MethodName.daemonStatus)
+                            if status["pid"]?.intValue != Int64(daemon.pid) { wrong += 1 }
+                        } else {
+                            let echoed = try await client.call(MethodName.testEcho, ["value": .string(token)])
+                            if echoed != .string(token) { wrong += 1 }
+                        }
+                    }
+                    return wrong
+                }
+            }
+            var total = 0
+            for try await wrong in group { total += wrong }
+            return total
+        }
+        #expect(mismatches == 0)
+        let info = try await observer.call(MethodName.jobWait, JobWaitParams(jobId: job.jobId), as: JobInfo.self)
+        #expect(info.state == .succeeded)
+        let status = try await observer.call(MethodName.daemonStatus, JSONValue.object([:]), as: DaemonStatus.self)
+        #expect(status.clients.count == 33)
+    }
+
+    @Test func slowRequestDoesNotBlockAnotherClientOrTheSameOne() async throws {
+        let daemon = try TestDaemon()
+        let slowClient = try RPCClient.connect(socketPath: daemon.socket)
+        let slow = Task { try await slowClient.call(MethodName.testEcho, ["value": "slow", "delayMs": 3000]) }
+        try await Task.sleep(for: .milliseconds(50))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let other = try RPCClient.connect(socketPath: daemon.socket)
+        #expect(try await other.call(MethodName.testEcho, ["value": "fast"]) == "fast")
+        #expect(try await slowClient.call(MethodName.testEcho, ["value": "fast too"]) == "fast too")
+        #expect(clock.now - start < .milliseconds(2500))
+        slow.cancel()
+        _ = try? await slow.value
+    }
+}
