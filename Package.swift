@@ -65,7 +65,8 @@ let package = Package(
             path: "Tests/HedgeGridTestSupport"
         ),
         .testTarget(name: "HedgeGridRPCTests", dependencies: ["HedgeGridRPC"]),
-        .testTarget(name: "HedgeGridTransportTests", dependencies: ["HedgeGridTransport", "HedgeGridRPC"]),
+        .testTarget(
+            name: "HedgeGridTransportTests", dependencies: ["HedgeGridTransport", "HedgeGridRPC", "HedgeGridTestSupport"]),
         .testTarget(
             name: "HedgeGridServerTests",
             dependencies: ["HedgeGridServer", "HedgeGridClient", "HedgeGridTransport", "HedgeGridRPC", "HedgeGridTestSupport"]

@@ -74,23 +74,32 @@ import Testing
     @Test func jobOutlivesTheClientThatStartedIt() async throws {
         let daemon = try TestDaemon()
         let first = try RPCClient.connect(socketPath: daemon.socket)
-        let started = try await first.call(MethodName.testJob, TestJobParams(steps: 5, intervalMs: 60), as: JobStarted.self)
+        let started = try await first.call(MethodName.testJob, TestJobParams(steps: 20, intervalMs: 100), as: JobStarted.self)
         first.close()
         try await Task.sleep(for: .milliseconds(50))
         let second = try RPCClient.connect(socketPath: daemon.socket)
         let subscribed = try await second.call(MethodName.jobSubscribe, JobIDParams(jobId: started.jobId), as: JobInfo.self)
-        #expect(subscribed.state == .running)
+        try #require(subscribed.state == .running)
+        // The new subscriber sees the rest of the job's progress, up to its end.
+        let progress = Task {
+            var kinds: [WorkDoneProgress.Kind] = []
+            for await notification in second.notifications where notification.method == MethodName.progress {
+                guard let value = (try? notification.params?.decode(ProgressParams.self))?.value else { continue }
+                kinds.append(value.kind)
+                if value.kind == .end { break }
+            }
+            return kinds
+        }
         let info = try await second.call(MethodName.jobWait, JobWaitParams(jobId: started.jobId), as: JobInfo.self)
         #expect(info.state == .succeeded)
-        // The subscriber got the end of the progress.
-        var sawEnd = false
-        for await notification in second.notifications where notification.method == MethodName.progress {
-            if (try? notification.params?.decode(ProgressParams.self))?.value.kind == .end {
-                sawEnd = true
-                break
-            }
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(10))
+            progress.cancel()
         }
-        #expect(sawEnd)
+        let kinds = await progress.value
+        timeout.cancel()
+        #expect(kinds.last == .end)
+        #expect(!kinds.contains(.begin))
     }
 
     @Test func unknownJobIsAClearError() async throws {
