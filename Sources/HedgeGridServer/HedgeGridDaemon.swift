@@ -74,6 +74,9 @@ public final class HedgeGridDaemon: Sendable {
                 maxFrameBytes: options.maxFrameBytes, paths: options.paths, socketPath: path, socketActivated: activated),
             logger: logger)
         server.onStopRequested { [self] in stop() }
+        server.jobs.onCountsChanged { [notifier] counts in
+            notifier.status("listening on \(path); \(counts.running) job\(counts.running == 1 ? "" : "s") running")
+        }
         let listener = SocketListener(
             fd: fd, path: path, ownsSocketFile: !activated, policy: PeerPolicy(group: options.socketGroup), server: server)
         listener.start()

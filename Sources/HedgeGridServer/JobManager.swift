@@ -74,10 +74,18 @@ public actor JobManager {
     }
 
     private nonisolated let countsSnapshot = LockedBox(DaemonStatus.JobCounts(running: 0, finished: 0))
+    private nonisolated let countsObserver = LockedBox<(@Sendable (DaemonStatus.JobCounts) -> Void)?>(nil)
+
+    /// Calls `observer` whenever a job starts or ends (the daemon turns it into a systemd STATUS line).
+    public nonisolated func onCountsChanged(_ observer: @escaping @Sendable (DaemonStatus.JobCounts) -> Void) {
+        countsObserver.withLock { $0 = observer }
+    }
 
     private func updateCounts() {
         let running = records.values.filter { $0.info.state == .running }.count
-        countsSnapshot.withLock { $0 = DaemonStatus.JobCounts(running: running, finished: records.count - running) }
+        let counts = DaemonStatus.JobCounts(running: running, finished: records.count - running)
+        countsSnapshot.withLock { $0 = counts }
+        countsObserver.withLock { $0 }?(counts)
     }
 
     /// Asks a running job to stop; it ends as `cancelled` once its work notices.

@@ -54,6 +54,11 @@ import Glibc
         let ready = try #require(notify.waitFor("READY=1"))
         #expect(ready.contains("STATUS=listening on \(daemon.socket)"))
         #expect(ready.contains("MAINPID=\(daemon.pid)"))
+        // STATUS follows the jobs.
+        let connection = try RawConnection(socket: daemon.socket)
+        connection.send(json: #"{"jsonrpc":"2.0","id":1,"method":"test/job","params":{"steps":2,"intervalMs":100}}"#)
+        #expect(notify.waitFor("STATUS=listening on \(daemon.socket); 1 job running") != nil)
+        #expect(notify.waitFor("0 jobs running") != nil)
         daemon.child.signal(SIGTERM)
         let stopping = try #require(notify.waitFor("STOPPING=1"))
         #expect(stopping.contains("STATUS="))
