@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite: system packages, a debug build with tests, then every test.
+# The whole test suite: system packages, a debug build with tests, the Python client's tests
+# against that build, then every Swift test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build --build-tests
+if ! python3 -c "import pytest" 2>/dev/null; then
+  python3 -m pip install --quiet pytest
+fi
+python3 -m pytest -q -p no:cacheprovider clients/python
 swift test --skip-build

@@ -1,0 +1,78 @@
+"""The Python client against a real hedgegridd built by `swift build` (debug)."""
+
+import os
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from hedgegrid import Client, DaemonError, default_socket_path
+
+ROOT = Path(__file__).resolve().parents[3]
+DAEMON = ROOT / ".build" / "debug" / "hedgegridd"
+
+
+@pytest.fixture()
+def daemon():
+    if not DAEMON.exists():
+        pytest.fail(f"{DAEMON} is missing: run `swift build` first (scripts/test.sh does)")
+    with tempfile.TemporaryDirectory(prefix="hgpy-", dir="/tmp") as scratch:
+        socket_path = os.path.join(scratch, "d.sock")
+        process = subprocess.Popen(
+            [str(DAEMON), "--socket", socket_path, "--state-dir", f"{scratch}/state", "--cache-dir", f"{scratch}/cache"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            for _ in range(1000):
+                if os.path.exists(socket_path):
+                    break
+                time.sleep(0.01)
+            yield socket_path, process
+        finally:
+            process.terminate()
+            assert process.wait(timeout=30) == 0
+
+
+def test_status(daemon):
+    socket_path, process = daemon
+    with Client(socket_path) as client:
+        status = client.status()
+        assert status["pid"] == process.pid
+        assert status["socketPath"] == socket_path
+
+
+def test_errors_are_raised_with_their_code(daemon):
+    socket_path, _ = daemon
+    with Client(socket_path) as client:
+        with pytest.raises(DaemonError) as missing:
+            client.call("no/such")
+        assert missing.value.code == -32601
+        with pytest.raises(DaemonError) as invalid:
+            client.call("job/get", {})
+        assert invalid.value.code == -32602
+        assert "jobId" in invalid.value.message
+
+
+def test_job_progress_and_result(daemon):
+    socket_path, _ = daemon
+    with Client(socket_path) as client:
+        job_id = client.call("test/job", {"steps": 4, "intervalMs": 10})["jobId"]
+        seen = []
+        info = client.wait_for_job(job_id, on_progress=seen.append)
+        assert info["state"] == "succeeded"
+        assert info["result"] == {"steps": 4}
+        assert [value["kind"] for value in seen][-1] == "end"
+
+
+def test_unicode_round_trip(daemon):
+    socket_path, _ = daemon
+    with Client(socket_path) as client:
+        value = {"text": "é ✓ 😀 \"quoted\" \\ \n", "numbers": [1, -2.5, 1e-9]}
+        assert client.call("test/echo", {"value": value}) == value
+
+
+def test_default_socket_path():
+    assert default_socket_path({"HEDGEGRID_SOCKET": "/x.sock"}) == "/x.sock"
+    assert default_socket_path({"XDG_RUNTIME_DIR": "/run/user/5"}) == "/run/user/5/hedgegrid/hedgegridd.sock"
