@@ -72,11 +72,10 @@ extension DaemonStatus {
     /// The status as JSON, built directly (it is asked for often; this skips `JSONEncoder`).
     /// Same shape as the `Codable` form.
     public var json: JSONValue {
-        let iso = Date.ISO8601FormatStyle()
         func optional(_ value: Int?) -> JSONValue { value.map { .int(Int64($0)) } ?? .null }
         var members: [String: JSONValue] = [
             "name": .string(name), "version": .string(version), "pid": .int(Int64(pid)),
-            "uptimeSeconds": .double(uptimeSeconds), "startedAt": .string(iso.format(startedAt)),
+            "uptimeSeconds": .double(uptimeSeconds), "startedAt": .string(ISO8601Timestamp.string(from: startedAt)),
             "mode": .string(mode), "socketActivated": .bool(socketActivated),
             "stateDirectory": .string(stateDirectory), "cacheDirectory": .string(cacheDirectory),
             "jobs": ["running": .int(Int64(jobs.running)), "finished": .int(Int64(jobs.finished))],
@@ -86,7 +85,7 @@ extension DaemonStatus {
             var entry: [String: JSONValue] = [
                 "id": .int(Int64(client.id)), "transport": .string(client.transport),
                 "uid": optional(client.uid), "pid": optional(client.pid),
-                "connectedAt": .string(iso.format(client.connectedAt)),
+                "connectedAt": .string(ISO8601Timestamp.string(from: client.connectedAt)),
             ]
             if let info = client.clientInfo {
                 entry["clientInfo"] = ["name": .string(info.name), "version": info.version.map { .string($0) } ?? .null]

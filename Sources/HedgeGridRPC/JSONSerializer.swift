@@ -43,11 +43,11 @@ public enum JSONSerializer {
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
             bytes.append(UInt8(ascii: "{"))
-            for (offset, key) in members.keys.sorted().enumerated() {
+            for (offset, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if offset > 0 { bytes.append(UInt8(ascii: ",")) }
-                writeString(key, into: &bytes)
+                writeString(member.key, into: &bytes)
                 bytes.append(UInt8(ascii: ":"))
-                write(members[key]!, into: &bytes)
+                write(member.value, into: &bytes)
             }
             bytes.append(UInt8(ascii: "}"))
         }
@@ -55,6 +55,15 @@ public enum JSONSerializer {
 
     static func writeString(_ text: String, into bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))
+        // Fast path: most strings need no escaping and are copied whole.
+        let needsEscaping = text.utf8.withContiguousStorageIfAvailable { buffer in
+            buffer.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        }
+        if needsEscaping == false {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])

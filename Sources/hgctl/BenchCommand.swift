@@ -66,8 +66,10 @@ struct BenchCommand: AsyncParsableCommand {
                 while clients.count < count {
                     clients.append(try RPCClient.connect(socketPath: socket))
                 }
+                let cpuBefore = Self.cpuSeconds(pid: status.pid)
                 let latencies = try await Self.measure(clients: clients, method: method, requests: requests, warmup: warmup, rate: rate)
                 let wall = latencies.wall
+                let cpuAfter = Self.cpuSeconds(pid: status.pid)
                 let sorted = latencies.samples.sorted()
                 func percentile(_ p: Double) -> Double {
                     sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
@@ -77,6 +79,9 @@ struct BenchCommand: AsyncParsableCommand {
                     "p50Ms": .double(percentile(0.50)), "p90Ms": .double(percentile(0.90)),
                     "p99Ms": .double(percentile(0.99)), "maxMs": .double(sorted.last ?? 0),
                     "requestsPerSecond": .double(Double(sorted.count) / wall),
+                    // Includes the warm-up requests, a small overestimate.
+                    "daemonCpuMicrosecondsPerRequest": (cpuBefore != nil && cpuAfter != nil)
+                        ? .double((cpuAfter! - cpuBefore!) * 1e6 / Double(count * (requests + warmup))) : .null,
                 ]
                 results.append(.object(row))
                 for client in clients.dropFirst() { client.close() }
@@ -93,13 +98,13 @@ struct BenchCommand: AsyncParsableCommand {
                 Console.printJSON(report)
                 return
             }
-            var table = TextTable(["CLIENTS", "REQUESTS", "P50 MS", "P90 MS", "P99 MS", "MAX MS", "REQ/S"])
+            var table = TextTable(["CLIENTS", "REQUESTS", "P50 MS", "P90 MS", "P99 MS", "MAX MS", "REQ/S", "DAEMON CPU US/REQ"])
             for case .object(let row) in results {
                 func number(_ key: String, _ format: String) -> String { String(format: format, row[key]?.doubleValue ?? 0) }
                 table.add([
                     "\(row["clients"]?.intValue ?? 0)", "\(row["requests"]?.intValue ?? 0)",
                     number("p50Ms", "%.3f"), number("p90Ms", "%.3f"), number("p99Ms", "%.3f"), number("maxMs", "%.3f"),
-                    number("requestsPerSecond", "%.0f"),
+                    number("requestsPerSecond", "%.0f"), number("daemonCpuMicrosecondsPerRequest", "%.1f"),
                 ])
             }
             print("\(method) round trips (pid \(status.pid), \(rate > 0 ? String(format: "open loop at %.0f req/s in total", rate) : "closed loop: each client sends its next request when the answer is in"))")
@@ -141,6 +146,17 @@ struct BenchCommand: AsyncParsableCommand {
             }
             let wall = clock.now - start
             return (samples, Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18)
+        }
+
+        /// User plus system CPU time of a process, in seconds, from /proc.
+        static func cpuSeconds(pid: Int) -> Double? {
+            guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = text.lastIndex(of: ")")
+            else { return nil }
+            // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
+            let fields = text[text.index(after: close)...].split(separator: " ")
+            guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+            return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
         }
 
         /// VmRSS of a process, in MB, from /proc.

@@ -1,3 +1,4 @@
+import Foundation
 import HedgeGridRPC
 import Testing
 
@@ -40,5 +41,18 @@ import Testing
         for message in messages {
             #expect(try RPCMessage.parse(message.json).get() == message)
         }
+    }
+}
+
+/// Timestamps in status answers.
+@Suite struct ISO8601TimestampTests {
+    @Test(arguments: [0.0, 1_764_057_601.0, 1_764_057_601.999, 951_782_400.0, 4_102_444_799.0])
+    func matchesFoundationsFormatting(seconds: Double) throws {
+        let date = Date(timeIntervalSince1970: seconds)
+        let text = ISO8601Timestamp.string(from: date)
+        #expect(text == Date(timeIntervalSince1970: seconds.rounded(.down)).formatted(.iso8601))
+        // And JSONCoding reads it back.
+        let decoded = try JSONCoding.decoder.decode([Date].self, from: Data("[\"\(text)\"]".utf8))
+        #expect(decoded.first?.timeIntervalSince1970 == seconds.rounded(.down))
     }
 }
