@@ -23,6 +23,8 @@ let package = Package(
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
+        // Simulation core: indicators, strategy pieces, metrics. Pure computation, no I/O.
+        .target(name: "HedgeGridCore"),
         // The wire protocol: JSON values, JSON-RPC 2.0 messages, LSP base framing. No I/O.
         .target(name: "HedgeGridRPC"),
         // Byte transport shared by daemon and clients: Unix sockets, peer credentials,
@@ -64,6 +66,7 @@ let package = Package(
             dependencies: ["HedgeGridRPC", "HedgeGridTransport", "HedgeGridClient"],
             path: "Tests/HedgeGridTestSupport"
         ),
+        .testTarget(name: "HedgeGridCoreTests", dependencies: ["HedgeGridCore"]),
         .testTarget(name: "HedgeGridRPCTests", dependencies: ["HedgeGridRPC"]),
         .testTarget(
             name: "HedgeGridTransportTests", dependencies: ["HedgeGridTransport", "HedgeGridRPC", "HedgeGridTestSupport"]),

@@ -1,0 +1,37 @@
+/// ATR(n) with Wilder smoothing: the first value is the mean of the first n true ranges,
+/// then atr = (atr * (n - 1) + tr) / n. The first bar's true range is its high - low.
+public struct AverageTrueRange: Sendable, Equatable {
+    public let period: Int
+    public private(set) var value: Double = 0
+    private var previousClose: Double?
+    private var count = 0
+    private var seedSum = 0.0
+
+    public init(period: Int) {
+        precondition(period >= 1, "ATR period must be >= 1")
+        self.period = period
+    }
+
+    public var isWarm: Bool { count >= period }
+
+    /// The true range of a bar given the previous close.
+    @inlinable
+    public static func trueRange(high: Double, low: Double, previousClose: Double?) -> Double {
+        guard let previousClose else { return high - low }
+        return max(high - low, abs(high - previousClose), abs(low - previousClose))
+    }
+
+    @discardableResult
+    public mutating func update(high: Double, low: Double, close: Double) -> Double? {
+        let range = Self.trueRange(high: high, low: low, previousClose: previousClose)
+        previousClose = close
+        if count < period {
+            seedSum += range
+            count += 1
+            if count == period { value = seedSum / Double(period) }
+            return count == period ? value : nil
+        }
+        value = (value * Double(period - 1) + range) / Double(period)
+        return value
+    }
+}

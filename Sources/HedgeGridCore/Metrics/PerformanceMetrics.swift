@@ -1,0 +1,127 @@
+import Foundation
+
+/// The performance of a run, as spec section 4 defines it (and not as the reference computed it).
+public struct PerformanceMetrics: Sendable, Equatable, Codable {
+    public var totalPnl: Double
+    public var totalReturnPct: Double
+    /// Compound annual growth over the real time span, in percent; nil for an empty span.
+    public var cagrPct: Double?
+    public var sharpe: Double?
+    public var sortino: Double?
+    public var maxDrawdownPct: Double
+    /// From the peak before the largest drawdown until equity regained it (or the end), in ms.
+    public var maxDrawdownDurationMs: Int64
+    /// CAGR / max drawdown; nil when there is no drawdown.
+    public var calmar: Double?
+    public var roundTrips: Int
+    public var winRatePct: Double?
+    /// Gross win / gross loss; nil when nothing was lost.
+    public var profitFactor: Double?
+    public var averageTradePnl: Double?
+    public var feesPaid: Double
+    /// Funding paid (positive) or received (negative), in quote currency.
+    public var fundingPaid: Double
+    public var makerRatio: Double?
+    public var timeInMarketPct: Double
+    public var liquidations: Int
+
+    /// What the metrics are computed from besides the curve and the round trips.
+    public struct Activity: Sendable, Equatable {
+        public var feesPaid: Double = 0
+        public var fundingPaid: Double = 0
+        public var makerFills: Int = 0
+        public var takerFills: Int = 0
+        public var barsInMarket: Int = 0
+        public var liquidations: Int = 0
+
+        public init(feesPaid: Double = 0, fundingPaid: Double = 0, makerFills: Int = 0, takerFills: Int = 0, barsInMarket: Int = 0, liquidations: Int = 0) {
+            self.feesPaid = feesPaid
+            self.fundingPaid = fundingPaid
+            self.makerFills = makerFills
+            self.takerFills = takerFills
+            self.barsInMarket = barsInMarket
+            self.liquidations = liquidations
+        }
+    }
+
+    /// Computes every metric. `riskFreeRate` is annual; `periodsPerYear` scales daily returns (365).
+    public static func compute(
+        curve: EquityCurve, roundTrips trips: [RoundTrip], activity: Activity, riskFreeRate: Double = 0, periodsPerYear: Double = 365
+    ) -> PerformanceMetrics {
+        let initial = curve.initialEquity
+        let final = curve.finalEquity
+        let totalPnl = final - initial
+        let totalReturnPct = initial != 0 ? totalPnl / initial * 100 : 0
+        let spanYears = Double(curve.endTime - curve.startTime) / (365.25 * Double(EquityCurve.millisecondsPerDay))
+        var cagr: Double?
+        if spanYears > 0, initial > 0 {
+            cagr = final <= 0 ? -100 : (pow(final / initial, 1 / spanYears) - 1) * 100
+        }
+
+        let samples = curve.dailySamples()
+        var returns: [Double] = []
+        returns.reserveCapacity(samples.count)
+        for index in 1..<max(samples.count, 1) where samples[index - 1] != 0 {
+            returns.append(samples[index] / samples[index - 1] - 1)
+        }
+        let target = riskFreeRate / periodsPerYear
+        var sharpe: Double?
+        var sortino: Double?
+        if returns.count >= 2 {
+            let mean = returns.reduce(0, +) / Double(returns.count)
+            let variance = returns.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(returns.count - 1)
+            let deviation = variance.squareRoot()
+            if deviation > 0 { sharpe = (mean - target) / deviation * periodsPerYear.squareRoot() }
+            let downside = (returns.reduce(0) { $0 + pow(min(0, $1 - target), 2) } / Double(returns.count)).squareRoot()
+            if downside > 0 { sortino = (mean - target) / downside * periodsPerYear.squareRoot() }
+        }
+
+        // Largest drawdown on the marked-to-market curve, and how long it lasted.
+        var peak = initial
+        var peakTime = curve.startTime
+        var maxDrawdown = 0.0
+        var maxDrawdownPeakTime = curve.startTime
+        var maxDrawdownPeak = initial
+        var recoveredAt: Int64?
+        for (time, value) in zip(curve.times, curve.equity) {
+            if value >= peak {
+                if recoveredAt == nil, maxDrawdown > 0, peak == maxDrawdownPeak, value >= maxDrawdownPeak { recoveredAt = time }
+                peak = value
+                peakTime = time
+            } else if peak > 0 {
+                let drawdown = (peak - value) / peak
+                if drawdown > maxDrawdown {
+                    maxDrawdown = drawdown
+                    maxDrawdownPeakTime = peakTime
+                    maxDrawdownPeak = peak
+                    recoveredAt = nil
+                }
+            }
+        }
+        let maxDrawdownPct = maxDrawdown * 100
+        let duration = maxDrawdown > 0 ? (recoveredAt ?? curve.endTime) - maxDrawdownPeakTime : 0
+
+        let wins = trips.filter { $0.pnl > 0 }
+        let grossWin = wins.reduce(0) { $0 + $1.pnl }
+        let grossLoss = trips.filter { $0.pnl < 0 }.reduce(0) { $0 - $1.pnl }
+        let fills = activity.makerFills + activity.takerFills
+        return PerformanceMetrics(
+            totalPnl: totalPnl,
+            totalReturnPct: totalReturnPct,
+            cagrPct: cagr,
+            sharpe: sharpe,
+            sortino: sortino,
+            maxDrawdownPct: maxDrawdownPct,
+            maxDrawdownDurationMs: duration,
+            calmar: (maxDrawdownPct > 0 && cagr != nil) ? cagr! / maxDrawdownPct : nil,
+            roundTrips: trips.count,
+            winRatePct: trips.isEmpty ? nil : Double(wins.count) / Double(trips.count) * 100,
+            profitFactor: grossLoss > 0 ? grossWin / grossLoss : nil,
+            averageTradePnl: trips.isEmpty ? nil : trips.reduce(0) { $0 + $1.pnl } / Double(trips.count),
+            feesPaid: activity.feesPaid,
+            fundingPaid: activity.fundingPaid,
+            makerRatio: fills > 0 ? Double(activity.makerFills) / Double(fills) : nil,
+            timeInMarketPct: curve.times.isEmpty ? 0 : Double(activity.barsInMarket) / Double(curve.times.count) * 100,
+            liquidations: activity.liquidations)
+    }
+}
