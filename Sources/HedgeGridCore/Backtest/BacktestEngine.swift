@@ -1,0 +1,28 @@
+/// HedgeGridV1 on a simulated USDT-M linear perpetual in hedge mode (spec sections 2 to 4).
+///
+/// Bars before `startIndex` only warm the indicators. On each later bar: funding settles if a
+/// funding time has come, resting orders fill along the bar's price path, the position is
+/// checked for liquidation, equity is marked at the close, and then the strategy decides the
+/// orders that rest from the next bar on. Same inputs, same outputs, bit for bit.
+public struct BacktestEngine: Sendable {
+    public var parameters: HedgeGridParameters
+    public var exchange: ExchangeSettings
+    public var riskFreeRate: Double
+    public var periodsPerYear: Double
+    /// Keep every fill and order event (for reports); off for optimizer trials.
+    public var recordEvents: Bool
+
+    public init(parameters: HedgeGridParameters, exchange: ExchangeSettings, riskFreeRate: Double = 0, periodsPerYear: Double = 365, recordEvents: Bool = false) {
+        self.parameters = parameters
+        self.exchange = exchange
+        self.riskFreeRate = riskFreeRate
+        self.periodsPerYear = periodsPerYear
+        self.recordEvents = recordEvents
+    }
+
+    /// Runs over `bars` from `startIndex` (earlier bars warm the indicators) to the end.
+    public func run(bars: BarSeries, funding: FundingSeries = FundingSeries(), startIndex: Int = 0) -> BacktestResult {
+        var simulation = Simulation(engine: self, bars: bars, funding: funding, startIndex: min(max(startIndex, 0), bars.count))
+        return simulation.run()
+    }
+}

@@ -1,0 +1,195 @@
+/// Filling resting orders along a bar's price path (spec section 3).
+extension Simulation {
+    /// What a trigger on the path is.
+    enum TriggerKind: Int {
+        case entry = 0, takeProfit = 1, stop = 2
+    }
+
+    struct Trigger {
+        var level: Double
+        var kind: TriggerKind
+        /// Index into `entries` or `exits` at gathering time; matched by id when processed.
+        var id: Int64
+    }
+
+    mutating func recomputeBounds() {
+        var down = -Double.infinity
+        var up = Double.infinity
+        for entry in entries {
+            if entry.side == .long { down = max(down, entry.price) } else { up = min(up, entry.price) }
+        }
+        for pair in exits {
+            if pair.side == .long {
+                up = min(up, pair.takeProfit)
+                if let stop = pair.stop { down = max(down, stop) }
+            } else {
+                down = max(down, pair.takeProfit)
+                if let stop = pair.stop { up = min(up, stop) }
+            }
+        }
+        highestDownTrigger = down
+        lowestUpTrigger = up
+        boundsDirty = false
+    }
+
+    /// Post-only check of entries placed at the last close, against this bar's open: an entry
+    /// that would take liquidity is moved `retryTicks` further away, up to `retryAttempts` times,
+    /// and rejected if it still crosses.
+    mutating func applyPostOnly(at index: Int) {
+        let open = bars.open[index]
+        var changed = false
+        var position = 0
+        while position < entries.count {
+            var entry = entries[position]
+            guard entry.activeFrom == index else {
+                position += 1
+                continue
+            }
+            let crosses = entry.side == .long ? entry.price >= open : entry.price <= open
+            guard crosses else {
+                position += 1
+                continue
+            }
+            postOnlyRejections += 1
+            var accepted = false
+            for attempt in 1...max(parameters.retryAttempts, 1) where parameters.retryAttempts > 0 {
+                let offset = Double(attempt * parameters.retryTicks) * filters.tickSize
+                let price = filters.roundPrice(entry.side == .long ? entry.price - offset : entry.price + offset)
+                if entry.side == .long ? price < open : price > open {
+                    entry.price = price
+                    accepted = true
+                    break
+                }
+                postOnlyRejections += 1
+            }
+            changed = true
+            if accepted {
+                entries[position] = entry
+                position += 1
+            } else {
+                recordOrder(entry, .rejectedPostOnly, time: bars.openTimes[index])
+                entries.remove(at: position)
+            }
+        }
+        if changed { boundsDirty = true }
+    }
+
+    mutating func fillOrders(in index: Int) {
+        applyPostOnly(at: index)
+        if boundsDirty { recomputeBounds() }
+        let open = bars.open[index]
+        let high = bars.high[index]
+        let low = bars.low[index]
+        let close = bars.close[index]
+        let previousClose = index > 0 ? bars.close[index - 1] : open
+        guard min(low, previousClose) <= highestDownTrigger || max(high, previousClose) >= lowestUpTrigger else { return }
+        // open -> high -> low -> close when the high is nearer the open, else open -> low -> high -> close.
+        let highFirst = (high - open) < (open - low)
+        let first = highFirst ? high : low
+        let second = highFirst ? low : high
+        let path: [(from: Double, to: Double, gap: Bool)] = [
+            (previousClose, open, true), (open, first, false), (first, second, false), (second, close, false),
+        ]
+        for segment in path where segment.from != segment.to {
+            walk(from: segment.from, to: segment.to, gap: segment.gap, index: index)
+        }
+    }
+
+    /// Fills every order the segment reaches, in the order the price meets them.
+    mutating func walk(from start: Double, to end: Double, gap: Bool, index: Int) {
+        let falling = end < start
+        let through = exchange.tradeThroughBps / 1e4
+        var triggers: [Trigger] = []
+        for entry in entries where entry.activeFrom <= index && (entry.side == .long) == falling {
+            // A buy limit needs the price down to price * (1 - tt); a sell limit up to price * (1 + tt).
+            let reached = falling ? end <= entry.price * (1 - through) : end >= entry.price * (1 + through)
+            if reached { triggers.append(Trigger(level: entry.price, kind: .entry, id: entry.id)) }
+        }
+        for pair in exits where pair.activeFrom <= index {
+            // Long exits: the take profit sells on the way up, the stop on the way down.
+            let takeProfitFalling = pair.side == .short
+            if takeProfitFalling == falling {
+                let reached = falling ? end <= pair.takeProfit * (1 - through) : end >= pair.takeProfit * (1 + through)
+                if reached { triggers.append(Trigger(level: pair.takeProfit, kind: .takeProfit, id: pair.id)) }
+            } else if let stop = pair.stop {
+                let reached = falling ? end <= stop : end >= stop
+                if reached { triggers.append(Trigger(level: stop, kind: .stop, id: pair.id)) }
+            }
+        }
+        guard !triggers.isEmpty else { return }
+        triggers.sort { left, right in
+            if left.level != right.level { return falling ? left.level > right.level : left.level < right.level }
+            if left.kind != right.kind { return left.kind.rawValue < right.kind.rawValue }
+            return left.id < right.id
+        }
+        for trigger in triggers {
+            switch trigger.kind {
+            case .entry:
+                guard let position = entries.firstIndex(where: { $0.id == trigger.id }) else { continue }
+                fillEntry(entries.remove(at: position), index: index)
+            case .takeProfit, .stop:
+                guard let position = exits.firstIndex(where: { $0.id == trigger.id }) else { continue }
+                let pair = exits.remove(at: position)
+                if trigger.kind == .takeProfit {
+                    fillExit(pair, price: pair.takeProfit, maker: true, reason: .takeProfit, index: index)
+                } else {
+                    // A stop fills at its trigger, or at the open when the price gapped through it.
+                    let price = gap ? end : trigger.level
+                    fillExit(pair, price: price, maker: false, reason: .stopLoss, index: index)
+                }
+            }
+        }
+        boundsDirty = true
+    }
+
+    mutating func fillEntry(_ entry: Entry, index: Int) {
+        let fee = entry.quantity * entry.price * exchange.makerFee
+        balance -= fee
+        activity.feesPaid += fee
+        activity.makerFills += 1
+        fillCount += 1
+        if entry.side == .long { long.open(entry.quantity, at: entry.price) } else { short.open(entry.quantity, at: entry.price) }
+        let direction = entry.side == .long ? 1.0 : -1.0
+        let takeProfit = filters.roundPrice(entry.price + direction * parameters.takeProfitSteps * entry.step)
+        let stop = parameters.stopLossEnabled ? filters.roundPrice(entry.price - direction * parameters.stopLossSteps * entry.step) : nil
+        exits.append(ExitPair(
+            id: nextID(), side: entry.side, quantity: entry.quantity, entryPrice: entry.price, entryTime: bars.openTimes[index],
+            entryFee: fee, takeProfit: takeProfit, stop: stop, activeFrom: index + 1))
+        if engine.recordEvents {
+            recordOrder(entry, .filled, time: bars.openTimes[index])
+            fills.append(Fill(
+                orderID: entry.id, time: bars.openTimes[index], side: entry.side, isBuy: entry.side == .long, price: entry.price,
+                quantity: entry.quantity, fee: fee, isMaker: true, reason: .entry, realizedPnl: 0))
+        }
+    }
+
+    /// Reduce-only: closes at most what the side holds, and nothing when it holds nothing.
+    mutating func fillExit(_ pair: ExitPair, price: Double, maker: Bool, reason: FillReason, index: Int) {
+        let average = pair.side == .long ? long.averagePrice : short.averagePrice
+        let quantity = pair.side == .long ? long.reduce(pair.quantity) : short.reduce(pair.quantity)
+        guard quantity > 0 else { return }
+        let direction = pair.side == .long ? 1.0 : -1.0
+        let realized = direction * (price - average) * quantity
+        let fee = quantity * price * (maker ? exchange.makerFee : exchange.takerFee)
+        balance += realized - fee
+        activity.feesPaid += fee
+        if maker { activity.makerFills += 1 } else { activity.takerFills += 1 }
+        fillCount += 1
+        let entryFeeShare = pair.entryFee * quantity / pair.quantity
+        roundTrips.append(RoundTrip(
+            side: pair.side, entryTime: pair.entryTime, exitTime: bars.openTimes[index], entryPrice: pair.entryPrice,
+            exitPrice: price, quantity: quantity, pnl: direction * (price - pair.entryPrice) * quantity - entryFeeShare - fee))
+        if engine.recordEvents {
+            fills.append(Fill(
+                orderID: pair.id, time: bars.openTimes[index], side: pair.side, isBuy: pair.side == .short, price: price,
+                quantity: quantity, fee: fee, isMaker: maker, reason: reason, realizedPnl: realized))
+        }
+    }
+
+    mutating func recordOrder(_ entry: Entry, _ kind: OrderEvent.Kind, time: Int64) {
+        guard engine.recordEvents else { return }
+        orders.append(OrderEvent(
+            orderID: entry.id, time: time, kind: kind, side: entry.side, isBuy: entry.side == .long, level: entry.level,
+            price: entry.price, quantity: entry.quantity))
+    }
+}

@@ -1,0 +1,184 @@
+/// The mutable state of one backtest run. Internal: `BacktestEngine.run` is the interface.
+struct Simulation {
+    struct Entry {
+        var id: Int64
+        var side: PositionSide
+        var level: Int
+        var price: Double
+        var quantity: Double
+        /// The grid step of the centre the entry was placed at; its exits are measured in it.
+        var step: Double
+        var activeFrom: Int
+    }
+
+    /// A take profit and an optional stop for one entry fill, cancelling each other (OCO).
+    struct ExitPair {
+        var id: Int64
+        var side: PositionSide
+        var quantity: Double
+        var entryPrice: Double
+        var entryTime: Int64
+        var entryFee: Double
+        var takeProfit: Double
+        var stop: Double?
+        var activeFrom: Int
+    }
+
+    let engine: BacktestEngine
+    let parameters: HedgeGridParameters
+    let exchange: ExchangeSettings
+    let filters: InstrumentFilters
+    let bars: BarSeries
+    let funding: FundingSeries
+    let startIndex: Int
+
+    var detector: RegimeDetector
+    var center: Double?
+    var entries: [Entry] = []
+    var exits: [ExitPair] = []
+    var long = SidePosition()
+    var short = SidePosition()
+    var balance: Double
+    var nextOrderID: Int64 = 1
+    var fundingIndex = 0
+    var lastKnownFundingRate = 0.0
+
+    var curve: EquityCurve
+    var roundTrips: [RoundTrip] = []
+    var fills: [Fill] = []
+    var orders: [OrderEvent] = []
+    var activity = PerformanceMetrics.Activity()
+    var fillCount = 0
+    var droppedRungs = 0
+    var postOnlyRejections = 0
+
+    /// Cached trigger bounds: nothing can fill in a bar that stays above `highestDownTrigger`
+    /// and below `lowestUpTrigger`.
+    var highestDownTrigger = -Double.infinity
+    var lowestUpTrigger = Double.infinity
+    var boundsDirty = true
+
+    init(engine: BacktestEngine, bars: BarSeries, funding: FundingSeries, startIndex: Int) {
+        self.engine = engine
+        self.parameters = engine.parameters
+        self.exchange = engine.exchange
+        self.filters = engine.exchange.filters
+        self.bars = bars
+        self.funding = funding
+        self.startIndex = startIndex
+        self.detector = RegimeDetector(parameters: engine.parameters.regime)
+        self.balance = engine.exchange.startingBalance
+        let startTime = startIndex < bars.count ? bars.openTimes[startIndex] : (bars.openTimes.last ?? 0)
+        self.curve = EquityCurve(startTime: startTime, initialEquity: engine.exchange.startingBalance)
+        curve.times.reserveCapacity(max(0, bars.count - startIndex))
+        curve.equity.reserveCapacity(max(0, bars.count - startIndex))
+    }
+
+    mutating func run() -> BacktestResult {
+        for index in 0..<startIndex {
+            detector.update(high: bars.high[index], low: bars.low[index], close: bars.close[index])
+        }
+        // Funding settled before the start is history; its last rate is known.
+        let startTime = startIndex < bars.count ? bars.openTimes[startIndex] : Int64.max
+        while fundingIndex < funding.count && funding.times[fundingIndex] <= startTime - 1 {
+            lastKnownFundingRate = funding.rates[fundingIndex]
+            fundingIndex += 1
+        }
+        var liquidations = 0
+        for index in startIndex..<bars.count {
+            settleFunding(before: index)
+            fillOrders(in: index)
+            if checkLiquidation(in: index) { liquidations += 1 }
+            let close = bars.close[index]
+            let equity = equity(at: close)
+            curve.append(time: bars.closeTime(index), equity: equity)
+            if long.quantity > 0 || short.quantity > 0 { activity.barsInMarket += 1 }
+            decide(after: index, equity: equity)
+        }
+        activity.liquidations = liquidations
+        let metrics = PerformanceMetrics.compute(
+            curve: curve, roundTrips: roundTrips, activity: activity, riskFreeRate: engine.riskFreeRate, periodsPerYear: engine.periodsPerYear)
+        return BacktestResult(
+            metrics: metrics, equity: curve, roundTrips: roundTrips, fills: fills, orders: orders, fillCount: fillCount,
+            droppedRungs: droppedRungs, postOnlyRejections: postOnlyRejections, liquidations: liquidations,
+            bars: max(0, bars.count - startIndex))
+    }
+
+    /// Cash plus both sides' unrealised PnL at `price`.
+    func equity(at price: Double) -> Double {
+        balance + long.quantity * (price - long.averagePrice) + short.quantity * (short.averagePrice - price)
+    }
+
+    mutating func nextID() -> Int64 {
+        defer { nextOrderID += 1 }
+        return nextOrderID
+    }
+
+    // MARK: Funding
+
+    /// Settles every funding time up to this bar's open, at the bar's open price: each side pays
+    /// or receives quantity * mark * rate (LONG pays when the rate is positive, SHORT receives).
+    mutating func settleFunding(before index: Int) {
+        let open = bars.openTimes[index]
+        while fundingIndex < funding.count && funding.times[fundingIndex] <= open {
+            let rate = funding.rates[fundingIndex]
+            let mark = bars.open[index]
+            let paid = (long.quantity - short.quantity) * mark * rate
+            balance -= paid
+            activity.fundingPaid += paid
+            lastKnownFundingRate = rate
+            fundingIndex += 1
+        }
+    }
+
+    // MARK: Liquidation
+
+    /// Cross margin: when equity at the bar's worse extreme falls below the maintenance margin,
+    /// both sides are closed there at the taker fee.
+    mutating func checkLiquidation(in index: Int) -> Bool {
+        guard long.quantity > 0 || short.quantity > 0 else { return false }
+        for price in [bars.low[index], bars.high[index]] {
+            let maintenance = (long.quantity + short.quantity) * price * exchange.maintenanceMarginRate
+            if equity(at: price) < maintenance {
+                liquidate(at: price, index: index)
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Closes both sides at `price` (taker fee). Each open entry fill becomes a round trip.
+    mutating func liquidate(at price: Double, index: Int) {
+        let time = bars.openTimes[index]
+        for side in [PositionSide.long, .short] {
+            let quantity = side == .long ? long.quantity : short.quantity
+            guard quantity > 0 else { continue }
+            let average = side == .long ? long.averagePrice : short.averagePrice
+            let direction = side == .long ? 1.0 : -1.0
+            let pnl = direction * (price - average) * quantity
+            let fee = quantity * price * exchange.takerFee
+            balance += pnl - fee
+            activity.feesPaid += fee
+            activity.takerFills += 1
+            fillCount += 1
+            if side == .long { _ = long.reduce(quantity) } else { _ = short.reduce(quantity) }
+            var remaining = quantity
+            for pair in exits where pair.side == side && remaining > 0 {
+                let closed = min(pair.quantity, remaining)
+                remaining -= closed
+                let share = closed / quantity
+                roundTrips.append(RoundTrip(
+                    side: side, entryTime: pair.entryTime, exitTime: time, entryPrice: pair.entryPrice, exitPrice: price,
+                    quantity: closed, pnl: direction * (price - pair.entryPrice) * closed - pair.entryFee * closed / pair.quantity - fee * share))
+            }
+            if engine.recordEvents {
+                fills.append(Fill(
+                    orderID: nextID(), time: time, side: side, isBuy: side == .short, price: price, quantity: quantity, fee: fee,
+                    isMaker: false, reason: .liquidation, realizedPnl: pnl))
+            }
+        }
+        exits.removeAll()
+        entries.removeAll()
+        boundsDirty = true
+    }
+}

@@ -1,0 +1,233 @@
+import HedgeGridCore
+import Testing
+
+/// The simulator and the strategy on hand-built bars: each behaviour of spec sections 2 and 3.
+@Suite struct BacktestEngineTests {
+    static let start: Int64 = 1_704_067_200_000
+
+    static func bars(_ rows: [(Double, Double, Double, Double)]) -> BarSeries {
+        var series = BarSeries()
+        for (index, row) in rows.enumerated() {
+            series.append(openTime: start + Int64(index) * 60_000, open: row.0, high: row.1, low: row.2, close: row.3)
+        }
+        return series
+    }
+
+    /// A plain grid: one rung a side, 1% steps, no regime, no funding guard, no cap, no fees.
+    static func plainParameters(levels: Int = 1) -> HedgeGridParameters {
+        var parameters = HedgeGridParameters()
+        parameters.gridStepBps = 100
+        parameters.gridLevelsLong = levels
+        parameters.gridLevelsShort = levels
+        parameters.baseQuantity = 1
+        parameters.quantityScale = 1
+        parameters.takeProfitSteps = 1
+        parameters.stopLossSteps = 2
+        parameters.recenterTriggerBps = 10_000
+        parameters.regimeEnabled = false
+        parameters.fundingGuardEnabled = false
+        parameters.positionCapEnabled = false
+        return parameters
+    }
+
+    static let filters = InstrumentFilters(tickSize: 0.01, stepSize: 0.001, minQty: 0.001, minNotional: 0)
+
+    static func exchange(balance: Double = 100_000, leverage: Double = 10, maker: Double = 0, taker: Double = 0) -> ExchangeSettings {
+        ExchangeSettings(startingBalance: balance, leverage: leverage, makerFee: maker, takerFee: taker, maintenanceMarginRate: 0.004, filters: filters)
+    }
+
+    static func run(_ rows: [(Double, Double, Double, Double)], parameters: HedgeGridParameters = plainParameters(), exchange: ExchangeSettings = exchange(), funding: FundingSeries = FundingSeries()) -> BacktestResult {
+        BacktestEngine(parameters: parameters, exchange: exchange, recordEvents: true).run(bars: bars(rows), funding: funding)
+    }
+
+    @Test func aLevelFillsManyTimesAndEveryFillGetsItsExit() {
+        let result = Self.run([
+            (100, 100, 100, 100),      // centre 100: long 99, short 101
+            (100, 100, 98.9, 99.5),    // long 99 fills; re-placed at the close
+            (99.5, 99.6, 98.95, 99.2), // fills again at the same level
+            (99.2, 100.2, 99.1, 100),  // both take profits (100) fill
+        ])
+        let entries = result.fills.filter { $0.reason == .entry }
+        let takeProfits = result.fills.filter { $0.reason == .takeProfit }
+        #expect(entries.map(\.price) == [99, 99])
+        #expect(takeProfits.map(\.price) == [100, 100])
+        #expect(result.roundTrips.count == 2)
+        #expect(result.roundTrips.allSatisfy { $0.entryPrice == 99 && $0.exitPrice == 100 && $0.pnl == 1 })
+        #expect(result.metrics.totalPnl == 2)
+    }
+
+    @Test func ordersDecidedAtACloseFillFromTheNextBarOnly() {
+        // Bar 0's own low would reach 99, but the order is decided at its close.
+        let result = Self.run([(100, 100, 98, 100), (100, 100, 99.5, 99.8)])
+        #expect(result.fills.isEmpty)
+    }
+
+    @Test func takeProfitAndStopInOneBarFollowThePathRule() {
+        let opening: [(Double, Double, Double, Double)] = [(100, 100, 100, 100), (100, 100, 98.9, 99.5)]
+        // High nearer the open: open -> high -> low: the take profit (100) comes first.
+        let highFirst = Self.run(opening + [(99.5, 100.5, 96.5, 98)])
+        let exitsHigh = highFirst.fills.filter { $0.reason != .entry }
+        #expect(exitsHigh.map(\.reason) == [.takeProfit])
+        // Low nearer the open: open -> low -> high: the stop (97) comes first, the take profit is cancelled (OCO).
+        let lowFirst = Self.run(opening + [(99.5, 102.5, 96.9, 101)])
+        let exitsLow = lowFirst.fills.filter { $0.reason != .entry && $0.side == .long }
+        #expect(exitsLow.map(\.reason) == [.stopLoss])
+        #expect(exitsLow.first?.price == 97)
+        #expect(lowFirst.roundTrips.first?.pnl == -2)
+    }
+
+    @Test func stopGappedThroughFillsAtTheOpen() {
+        let result = Self.run([(100, 100, 100, 100), (100, 100, 98.9, 99.5), (96, 96.5, 95.5, 96)])
+        let stop = result.fills.first { $0.reason == .stopLoss }
+        #expect(stop?.price == 96)
+        #expect(stop?.isMaker == false)
+    }
+
+    @Test func exitsCreatedByAFillRestFromTheNextBar() {
+        // The entry at 99 fills in a bar that then rallies through its take profit (100): no exit this bar.
+        let result = Self.run([(100, 100, 100, 100), (99.8, 100.5, 98.9, 100.4)])
+        #expect(result.fills.map(\.reason) == [.entry])
+    }
+
+    @Test func shortSideMirrorsTheLongSide() {
+        let result = Self.run([(100, 100, 100, 100), (100, 101.1, 100, 100.5), (100.5, 100.6, 99.8, 99.9)])
+        #expect(result.fills.filter { $0.side == .short }.map(\.reason) == [.entry, .takeProfit])
+        #expect(result.roundTrips.first?.side == .short)
+        #expect(result.roundTrips.first?.pnl == 1)
+    }
+
+    @Test func feesAreMakerForLimitsAndTakerForStops() {
+        let exchange = Self.exchange(maker: 0.0002, taker: 0.0005)
+        let result = Self.run([(100, 100, 100, 100), (100, 100, 98.9, 99.5), (99.5, 102.5, 96.9, 101)], exchange: exchange)
+        let entry = result.fills.first { $0.reason == .entry && $0.side == .long }!
+        let stop = result.fills.first { $0.reason == .stopLoss }!
+        #expect(abs(entry.fee - 99 * 0.0002) < 1e-12)
+        #expect(abs(stop.fee - 97 * 0.0005) < 1e-12)
+        #expect(abs(result.roundTrips[0].pnl - (-2 - 99 * 0.0002 - 97 * 0.0005)) < 1e-9)
+    }
+
+    @Test func postOnlyEntryThatWouldCrossIsRetriedFurtherAway() {
+        // The long entry at 99 is decided at the close (100); the next bar opens at 98.995, below it,
+        // so the post-only order would take liquidity: it moves one tick at a time until it rests.
+        var parameters = Self.plainParameters()
+        parameters.retryAttempts = 3
+        parameters.retryTicks = 1
+        let moved = Self.run([(100, 100, 100, 100), (98.995, 99, 98.9, 98.95)], parameters: parameters)
+        #expect(moved.postOnlyRejections == 1)  // 99 crosses; one tick away, 98.99, rests below the open
+        #expect(moved.fills.first { $0.reason == .entry }?.price == 98.99)
+        // Opening far below: every retry still crosses, the order is rejected.
+        let rejected = Self.run([(100, 100, 100, 100), (98.5, 98.6, 98.4, 98.5)], parameters: parameters)
+        #expect(rejected.orders.contains { $0.kind == .rejectedPostOnly && $0.side == .long })
+        #expect(!rejected.fills.contains { $0.reason == .entry && $0.side == .long })
+    }
+
+    @Test func positionCapSkipsEntriesBeyondTheCap() {
+        var parameters = Self.plainParameters(levels: 3)
+        parameters.positionCapEnabled = true
+        parameters.maxPositionPct = 0.002  // 0.2% of 100,000 = 200: room for two rungs of ~99 a side
+        let result = Self.run([(100, 100, 100, 100), (100, 100, 99.9, 100)], parameters: parameters)
+        let placedLong = result.orders.filter { $0.kind == .placed && $0.side == .long }.map(\.level)
+        #expect(placedLong == [1, 2])
+    }
+
+    @Test func crossMarginLiquidatesWhenEquityFallsUnderMaintenance() {
+        var parameters = Self.plainParameters()
+        parameters.baseQuantity = 10
+        parameters.stopLossEnabled = false
+        // 100 of cash, 10 long at 99 (leverage 10): equity 100 + 10 * (p - 99) < 10 * p * 0.004 below ~89.36.
+        let result = Self.run(
+            [(100, 100, 100, 100), (100, 100, 98.9, 99.5), (99.5, 99.5, 90, 90.5), (90.5, 90.5, 89, 89.5)],
+            parameters: parameters, exchange: Self.exchange(balance: 100, leverage: 10))
+        #expect(result.liquidations == 1)
+        let liquidation = result.fills.first { $0.reason == .liquidation }
+        #expect(liquidation?.price == 89)
+        #expect(result.metrics.liquidations == 1)
+        #expect(abs(result.equity.equity[2] - (100 + 10 * (90.5 - 99))) < 1e-9)
+    }
+
+    @Test func fundingIsPaidByLongsAndReceivedByShortsWhenTheRateIsPositive() {
+        let rows: [(Double, Double, Double, Double)] = [(100, 100, 100, 100), (100, 100, 98.9, 99.5), (99.5, 99.6, 99.4, 99.5), (99.5, 99.6, 99.4, 99.5)]
+        let fundingTime = Self.start + 3 * 60_000  // settles at bar 3's open (99.5)
+        let positive = Self.run(rows, funding: FundingSeries(times: [fundingTime], rates: [0.001]))
+        #expect(abs(positive.metrics.fundingPaid - 99.5 * 0.001) < 1e-12)
+        let negative = Self.run(rows, funding: FundingSeries(times: [fundingTime], rates: [-0.001]))
+        #expect(abs(negative.metrics.fundingPaid + 99.5 * 0.001) < 1e-12)
+        // A short position receives a positive rate.
+        let shortRows: [(Double, Double, Double, Double)] = [(100, 100, 100, 100), (100, 101.1, 100, 100.5), (100.5, 100.6, 100.4, 100.5), (100.5, 100.6, 100.4, 100.5)]
+        let short = Self.run(shortRows, funding: FundingSeries(times: [fundingTime], rates: [0.001]))
+        #expect(abs(short.metrics.fundingPaid + 100.5 * 0.001) < 1e-12)
+    }
+
+    @Test func recenterKeepsExistingExits() {
+        var parameters = Self.plainParameters()
+        parameters.recenterTriggerBps = 150
+        parameters.stopLossSteps = 10
+        let result = Self.run([
+            (100, 100, 100, 100), (100, 100, 98.9, 99.5),  // long fills at 99, TP 100
+            (99.5, 99.5, 97, 97.5),                        // 2.5% below the centre: recenter to 97.5
+            (97.5, 100.1, 97.5, 100),                      // the old take profit still fills
+        ], parameters: parameters)
+        #expect(result.fills.contains { $0.reason == .takeProfit && $0.price == 100 })
+    }
+
+    @Test func reduceOnlyExitsNeverOpenReverseExposure() {
+        var parameters = HedgeGridParameters()
+        parameters.baseQuantity = 1
+        let bars = BarSeries.randomWalk(count: 20_000, volatility: 0.002, seed: 7)
+        let result = BacktestEngine(parameters: parameters, exchange: Self.exchange(), recordEvents: true).run(bars: bars)
+        #expect(result.fills.count > 100)
+        var held: [PositionSide: Double] = [.long: 0, .short: 0]
+        for fill in result.fills {
+            let opening = fill.reason == .entry
+            held[fill.side]! += opening ? fill.quantity : -fill.quantity
+            #expect(held[fill.side]! >= -1e-9)
+            // Long exits sell, short exits buy: an exit is never on the opening side.
+            if !opening { #expect(fill.isBuy == (fill.side == .short)) }
+        }
+    }
+
+    @Test func sameInputsGiveIdenticalOutputs() {
+        let bars = BarSeries.randomWalk(count: 30_000, seed: 3)
+        let funding = FundingSeries(times: stride(from: bars.openTimes[0], to: bars.openTimes.last!, by: 8 * 3_600_000).map { $0 + 4 }, rates: Array(repeating: 0.0003, count: 63))
+        let engine = BacktestEngine(parameters: HedgeGridParameters(), exchange: Self.exchange(maker: 0.0002, taker: 0.0005), recordEvents: true)
+        let first = engine.run(bars: bars, funding: funding, startIndex: 100)
+        let second = engine.run(bars: bars, funding: funding, startIndex: 100)
+        #expect(first.fills == second.fills)
+        #expect(first.orders == second.orders)
+        #expect(first.equity == second.equity)
+        #expect(first.metrics == second.metrics)
+        #expect(first.fillCount > 0)
+    }
+
+    @Test func changingLaterBarsNeverChangesEarlierFillsOrOrders() {
+        let bars = BarSeries.randomWalk(count: 20_000, volatility: 0.002, seed: 11)
+        let engine = BacktestEngine(parameters: HedgeGridParameters(), exchange: Self.exchange(), recordEvents: true)
+        let original = engine.run(bars: bars, startIndex: 100)
+        for cut in [5_000, 12_345] {
+            var altered = bars
+            for index in (cut + 1)..<altered.count {
+                altered.open[index] *= 1.3
+                altered.high[index] *= 1.35
+                altered.low[index] *= 1.25
+                altered.close[index] *= 1.3
+            }
+            let changed = engine.run(bars: altered, startIndex: 100)
+            let cutTime = bars.openTimes[cut]
+            #expect(original.fills.filter { $0.time <= cutTime } == changed.fills.filter { $0.time <= cutTime })
+            // Decisions at bar `cut`'s close are stamped with its close time and use only bars up to it.
+            let known = bars.closeTime(cut)
+            #expect(original.orders.filter { $0.time <= known } == changed.orders.filter { $0.time <= known })
+            #expect(Array(original.equity.equity[..<(cut - 100 + 1)]) == Array(changed.equity.equity[..<(cut - 100 + 1)]))
+        }
+    }
+
+    @Test func warmUpBarsTradeNothingAndTradingStartsAtTheStart() {
+        let bars = BarSeries.randomWalk(count: 2_000, volatility: 0.003, seed: 5)
+        let engine = BacktestEngine(parameters: HedgeGridParameters(), exchange: Self.exchange(), recordEvents: true)
+        let result = engine.run(bars: bars, startIndex: 60)
+        #expect(result.bars == 1_940)
+        #expect(result.equity.times.count == 1_940)
+        // Warm indicators from the warm-up: orders are placed at the first trading bar's close.
+        #expect(result.orders.first?.time == bars.closeTime(60))
+    }
+}
