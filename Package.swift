@@ -54,6 +54,7 @@ let package = Package(
         .executableTarget(
             name: "hgctl",
             dependencies: [
+                "HedgeGridCore",
                 "HedgeGridClient",
                 "HedgeGridTransport",
                 "HedgeGridRPC",

@@ -91,6 +91,7 @@ extension Simulation {
             (previousClose, open, true), (open, first, false), (first, second, false), (second, close, false),
         ]
         for segment in path where segment.from != segment.to {
+            if boundsDirty { recomputeBounds() }
             walk(from: segment.from, to: segment.to, gap: segment.gap, index: index)
         }
     }
@@ -98,6 +99,8 @@ extension Simulation {
     /// Fills every order the segment reaches, in the order the price meets them.
     mutating func walk(from start: Double, to end: Double, gap: Bool, index: Int) {
         let falling = end < start
+        // Nothing rests within reach of this segment.
+        if falling ? end > highestDownTrigger : end < lowestUpTrigger { return }
         let through = exchange.tradeThroughBps / 1e4
         var triggers: [Trigger] = []
         for entry in entries where entry.activeFrom <= index && (entry.side == .long) == falling {

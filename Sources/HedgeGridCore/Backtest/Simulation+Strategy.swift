@@ -14,38 +14,63 @@ extension Simulation {
         } else {
             center = mid
         }
-        var ladder = GridLadder(
-            center: center!, stepBps: parameters.gridStepBps, levelsLong: parameters.gridLevelsLong,
-            levelsShort: parameters.gridLevelsShort, baseQuantity: parameters.baseQuantity,
-            quantityScale: parameters.quantityScale, filters: filters)
-        if parameters.regimeEnabled {
-            parameters.policy.apply(
-                to: &ladder, regime: regime, counterLevels: parameters.counterLevels,
-                counterQuantityScale: parameters.counterQuantityScale, filters: filters)
-        }
+        var longScale = 1.0
+        var shortScale = 1.0
         if parameters.fundingGuardEnabled && fundingIndex < funding.count {
             let now = bars.closeTime(index) + 1
             let minutes = Double(funding.times[fundingIndex] - now) / 60_000
             let guardrail = FundingGuard(windowMinutes: parameters.fundingWindowMinutes, maxCostBps: parameters.fundingMaxCostBps)
             // The rate of the coming settlement is not known yet: the last settled one stands in for it.
             let scales = guardrail.scales(minutesToFunding: minutes, rate: lastKnownFundingRate, intervalHours: funding.intervalHours(at: fundingIndex))
-            if scales.long < 1 { ladder.long = scaled(ladder.long, by: scales.long, dropped: &ladder.dropped) }
-            if scales.short < 1 { ladder.short = scaled(ladder.short, by: scales.short, dropped: &ladder.dropped) }
+            longScale = scales.long
+            shortScale = scales.short
         }
-        droppedRungs = max(droppedRungs, ladder.dropped)
-        var desiredLong = ladder.long.filter { $0.price < mid }
-        var desiredShort = ladder.short.filter { $0.price > mid }
-        if parameters.positionCapEnabled {
-            let cap = equity * parameters.maxPositionPct
-            desiredLong = capped(desiredLong, held: long.quantity * mid, cap: cap)
-            desiredShort = capped(desiredShort, held: short.quantity * mid, cap: cap)
+        let key = LadderKey(center: center!, regime: regime, longScale: longScale, shortScale: shortScale)
+        if key != ladderKey {
+            ladder = buildLadder(key)
+            ladderKey = key
+            droppedRungs = max(droppedRungs, ladder!.dropped)
         }
+        let cap = parameters.positionCapEnabled ? equity * parameters.maxPositionPct : Double.infinity
         // Initial margin (cross): positions and entries of both sides within equity * leverage.
         let marginCap = max(0, equity) * exchange.leverage
-        desiredLong = capped(desiredLong, held: (long.quantity + short.quantity) * mid, cap: marginCap)
-        let longEntries = desiredLong.reduce(0) { $0 + $1.quantity * $1.price }
-        desiredShort = capped(desiredShort, held: (long.quantity + short.quantity) * mid + longEntries, cap: marginCap)
-        reconcile(long: desiredLong, short: desiredShort, index: index)
+        let bothHeld = (long.quantity + short.quantity) * mid
+        desiredLong.removeAll(keepingCapacity: true)
+        desiredShort.removeAll(keepingCapacity: true)
+        var sideNotional = long.quantity * mid
+        var marginNotional = bothHeld
+        for rung in ladder!.long where rung.price < mid {
+            let added = rung.quantity * rung.price
+            if sideNotional + added > cap || marginNotional + added > marginCap { continue }
+            sideNotional += added
+            marginNotional += added
+            desiredLong.append(rung)
+        }
+        sideNotional = short.quantity * mid
+        for rung in ladder!.short where rung.price > mid {
+            let added = rung.quantity * rung.price
+            if sideNotional + added > cap || marginNotional + added > marginCap { continue }
+            sideNotional += added
+            marginNotional += added
+            desiredShort.append(rung)
+        }
+        reconcile(index: index)
+    }
+
+    /// The ladder for a centre, regime and funding scales (spec section 2, steps 5 to 7).
+    func buildLadder(_ key: LadderKey) -> GridLadder {
+        var ladder = GridLadder(
+            center: key.center, stepBps: parameters.gridStepBps, levelsLong: parameters.gridLevelsLong,
+            levelsShort: parameters.gridLevelsShort, baseQuantity: parameters.baseQuantity,
+            quantityScale: parameters.quantityScale, filters: filters)
+        if parameters.regimeEnabled {
+            parameters.policy.apply(
+                to: &ladder, regime: key.regime, counterLevels: parameters.counterLevels,
+                counterQuantityScale: parameters.counterQuantityScale, filters: filters)
+        }
+        if key.longScale < 1 { ladder.long = scaled(ladder.long, by: key.longScale, dropped: &ladder.dropped) }
+        if key.shortScale < 1 { ladder.short = scaled(ladder.short, by: key.shortScale, dropped: &ladder.dropped) }
+        return ladder
     }
 
     func scaled(_ rungs: [GridRung], by scale: Double, dropped: inout Int) -> [GridRung] {
@@ -61,48 +86,59 @@ extension Simulation {
         return kept
     }
 
-    /// Skips each entry that would take the side's notional (position + entries kept so far + it) over the cap.
-    func capped(_ rungs: [GridRung], held: Double, cap: Double) -> [GridRung] {
-        var notional = held
-        var kept: [GridRung] = []
-        for rung in rungs {
-            let added = rung.quantity * rung.price
-            if notional + added > cap { continue }
-            notional += added
-            kept.append(rung)
-        }
-        return kept
-    }
-
     /// Matches resting entries to the desired rungs by (side, level): missing ones are placed,
     /// ones off by more than 1 bp in price or 1% in quantity are replaced, the rest cancelled.
-    mutating func reconcile(long desiredLong: [GridRung], short desiredShort: [GridRung], index: Int) {
+    mutating func reconcile(index: Int) {
+        if entriesMatchDesired() { return }
         let time = bars.closeTime(index)
         let step = center! * parameters.gridStepBps / 1e4
-        var wanted: [GridRung?] = desiredLong + desiredShort
-        var changed = false
         var position = 0
+        var keptLong = Array(repeating: false, count: desiredLong.count)
+        var keptShort = Array(repeating: false, count: desiredShort.count)
         while position < entries.count {
             let entry = entries[position]
-            if let match = wanted.firstIndex(where: { $0?.side == entry.side && $0?.level == entry.level }), let rung = wanted[match] {
-                let priceOff = abs(rung.price - entry.price) / entry.price > 1e-4
-                let quantityOff = abs(rung.quantity - entry.quantity) / entry.quantity > 0.01
-                if !priceOff && !quantityOff {
-                    wanted[match] = nil
-                    position += 1
-                    continue
-                }
+            let wanted = entry.side == .long ? desiredLong : desiredShort
+            if let match = wanted.firstIndex(where: { $0.level == entry.level }), Self.close(wanted[match], entry) {
+                if entry.side == .long { keptLong[match] = true } else { keptShort[match] = true }
+                position += 1
+                continue
             }
             recordOrder(entry, .cancelled, time: time)
             entries.remove(at: position)
-            changed = true
         }
-        for case let rung? in wanted {
-            let entry = Entry(id: nextID(), side: rung.side, level: rung.level, price: rung.price, quantity: rung.quantity, step: step, activeFrom: index + 1)
-            entries.append(entry)
-            recordOrder(entry, .placed, time: time)
-            changed = true
+        for (rungs, kept) in [(desiredLong, keptLong), (desiredShort, keptShort)] {
+            for (offset, rung) in rungs.enumerated() where !kept[offset] {
+                let entry = Entry(id: nextID(), side: rung.side, level: rung.level, price: rung.price, quantity: rung.quantity, step: step, activeFrom: index + 1)
+                entries.append(entry)
+                recordOrder(entry, .placed, time: time)
+            }
         }
-        if changed { boundsDirty = true }
+        boundsDirty = true
+    }
+
+    /// Within 1 bp in price and 1% in quantity.
+    static func close(_ rung: GridRung, _ entry: Entry) -> Bool {
+        abs(rung.price - entry.price) / entry.price <= 1e-4 && abs(rung.quantity - entry.quantity) / entry.quantity <= 0.01
+    }
+
+    /// The common case, checked without allocating: every resting entry is wanted as it is, and nothing is missing.
+    func entriesMatchDesired() -> Bool {
+        guard entries.count == desiredLong.count + desiredShort.count else { return false }
+        for entry in entries {
+            var found = false
+            if entry.side == .long {
+                for rung in desiredLong where rung.level == entry.level {
+                    found = Self.close(rung, entry)
+                    break
+                }
+            } else {
+                for rung in desiredShort where rung.level == entry.level {
+                    found = Self.close(rung, entry)
+                    break
+                }
+            }
+            if !found { return false }
+        }
+        return true
     }
 }

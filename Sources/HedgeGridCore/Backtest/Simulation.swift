@@ -54,6 +54,20 @@ struct Simulation {
 
     /// Cached trigger bounds: nothing can fill in a bar that stays above `highestDownTrigger`
     /// and below `lowestUpTrigger`.
+    /// The ladder is rebuilt only when what it depends on changes (centre, regime, funding scales).
+    struct LadderKey: Equatable {
+        var center: Double
+        var regime: Regime
+        var longScale: Double
+        var shortScale: Double
+    }
+
+    var ladderKey: LadderKey?
+    var ladder: GridLadder?
+    /// Reused buffers for the rungs wanted at this close (no allocation per bar).
+    var desiredLong: [GridRung] = []
+    var desiredShort: [GridRung] = []
+
     var highestDownTrigger = -Double.infinity
     var lowestUpTrigger = Double.infinity
     var boundsDirty = true
@@ -137,12 +151,16 @@ struct Simulation {
     /// both sides are closed there at the taker fee.
     mutating func checkLiquidation(in index: Int) -> Bool {
         guard long.quantity > 0 || short.quantity > 0 else { return false }
-        for price in [bars.low[index], bars.high[index]] {
-            let maintenance = (long.quantity + short.quantity) * price * exchange.maintenanceMarginRate
-            if equity(at: price) < maintenance {
-                liquidate(at: price, index: index)
-                return true
-            }
+        let held = long.quantity + short.quantity
+        let low = bars.low[index]
+        if equity(at: low) < held * low * exchange.maintenanceMarginRate {
+            liquidate(at: low, index: index)
+            return true
+        }
+        let high = bars.high[index]
+        if equity(at: high) < held * high * exchange.maintenanceMarginRate {
+            liquidate(at: high, index: index)
+            return true
         }
         return false
     }
