@@ -43,14 +43,15 @@ import Testing
     @Test func slowRequestDoesNotBlockAnotherClientOrTheSameOne() async throws {
         let daemon = try TestDaemon()
         let slowClient = try RPCClient.connect(socketPath: daemon.socket)
-        let slow = Task { try await slowClient.call(MethodName.testEcho, ["value": "slow", "delayMs": 3000]) }
+        let slow = Task { try await slowClient.call(MethodName.testEcho, ["value": "slow", "delayMs": 20000]) }
         try await Task.sleep(for: .milliseconds(50))
         let clock = ContinuousClock()
         let start = clock.now
         let other = try RPCClient.connect(socketPath: daemon.socket)
         #expect(try await other.call(MethodName.testEcho, ["value": "fast"]) == "fast")
         #expect(try await slowClient.call(MethodName.testEcho, ["value": "fast too"]) == "fast too")
-        #expect(clock.now - start < .milliseconds(2500))
+        // Far less than the slow request's 20 s, even on a loaded machine.
+        #expect(clock.now - start < .seconds(10))
         slow.cancel()
         _ = try? await slow.value
     }

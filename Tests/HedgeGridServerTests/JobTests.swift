@@ -74,12 +74,14 @@ import Testing
     @Test func jobOutlivesTheClientThatStartedIt() async throws {
         let daemon = try TestDaemon()
         let first = try RPCClient.connect(socketPath: daemon.socket)
-        let started = try await first.call(MethodName.testJob, TestJobParams(steps: 20, intervalMs: 100), as: JobStarted.self)
+        // Long enough to outlast any scheduling delay of a loaded test machine; cancelled below.
+        let started = try await first.call(MethodName.testJob, TestJobParams(steps: 600, intervalMs: 100), as: JobStarted.self)
         first.close()
-        try await Task.sleep(for: .milliseconds(50))
+        try await Task.sleep(for: .milliseconds(300))
         let second = try RPCClient.connect(socketPath: daemon.socket)
         let subscribed = try await second.call(MethodName.jobSubscribe, JobIDParams(jobId: started.jobId), as: JobInfo.self)
         try #require(subscribed.state == .running)
+        #expect(daemon.log.contains("client disconnected session=2"))  // session 1 is the readiness probe
         // The new subscriber sees the rest of the job's progress, up to its end.
         let progress = Task {
             var kinds: [WorkDoneProgress.Kind] = []
@@ -90,14 +92,17 @@ import Testing
             }
             return kinds
         }
+        try await Task.sleep(for: .milliseconds(250))
+        _ = try await second.call(MethodName.jobCancel, JobIDParams(jobId: started.jobId), as: JobInfo.self)
         let info = try await second.call(MethodName.jobWait, JobWaitParams(jobId: started.jobId), as: JobInfo.self)
-        #expect(info.state == .succeeded)
+        #expect(info.state == .cancelled)
         let timeout = Task {
             try await Task.sleep(for: .seconds(10))
             progress.cancel()
         }
         let kinds = await progress.value
         timeout.cancel()
+        #expect(kinds.contains(.report))
         #expect(kinds.last == .end)
         #expect(!kinds.contains(.begin))
     }
