@@ -36,8 +36,14 @@ import Testing
         #expect(mismatches == 0)
         let info = try await observer.call(MethodName.jobWait, JobWaitParams(jobId: job.jobId), as: JobInfo.self)
         #expect(info.state == .succeeded)
-        let status = try await observer.call(MethodName.daemonStatus, JSONValue.object([:]), as: DaemonStatus.self)
-        #expect(status.clients.count == 33)
+        // 33 connections of ours; the readiness probe's disconnect may lag on a loaded machine.
+        var connected = 0
+        for _ in 0..<100 {
+            connected = try await observer.call(MethodName.daemonStatus, JSONValue.object([:]), as: DaemonStatus.self).clients.count
+            if connected == 33 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(connected == 33)
     }
 
     @Test func slowRequestDoesNotBlockAnotherClientOrTheSameOne() async throws {

@@ -201,8 +201,10 @@ import Testing
         #expect(status["socketPath"]?.stringValue == daemon.socket)
         #expect(status["stateDirectory"]?.stringValue == daemon.scratch.file("state"))
         #expect(status["cacheDirectory"]?.stringValue == daemon.scratch.file("cache"))
-        #expect(status["clients"]?.arrayValue?.count == 1)
-        #expect(status["clients"]?.arrayValue?.first?["uid"]?.intValue == Int64(getuid()))
+        // This connection is listed (the readiness probe's may still be, on a loaded machine).
+        let clients = status["clients"]?.arrayValue ?? []
+        #expect((1...2).contains(clients.count))
+        #expect(clients.contains { $0["pid"]?.intValue == Int64(getpid()) && $0["uid"]?.intValue == Int64(getuid()) })
         #expect((status["uptimeSeconds"]?.doubleValue ?? -1) >= 0)
         #expect(status["version"]?.stringValue?.isEmpty == false)
     }
