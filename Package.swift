@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // libsystemd: sd_notify, sd_listen_fds, sd_watchdog_enabled.
@@ -25,6 +26,11 @@ let package = Package(
         ),
         // Simulation core: indicators, strategy pieces, metrics. Pure computation, no I/O.
         .target(name: "HedgeGridCore"),
+        // Market data: Binance kline, funding and exchangeInfo files (CSV or zip) into core series.
+        .target(
+            name: "HedgeGridData",
+            dependencies: ["HedgeGridCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         // The wire protocol: JSON values, JSON-RPC 2.0 messages, LSP base framing. No I/O.
         .target(name: "HedgeGridRPC"),
         // Byte transport shared by daemon and clients: Unix sockets, peer credentials,
@@ -68,6 +74,10 @@ let package = Package(
             path: "Tests/HedgeGridTestSupport"
         ),
         .testTarget(name: "HedgeGridCoreTests", dependencies: ["HedgeGridCore"]),
+        .testTarget(
+            name: "HedgeGridDataTests",
+            dependencies: ["HedgeGridData", "HedgeGridCore", "HedgeGridTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .testTarget(name: "HedgeGridRPCTests", dependencies: ["HedgeGridRPC"]),
         .testTarget(
             name: "HedgeGridTransportTests", dependencies: ["HedgeGridTransport", "HedgeGridRPC", "HedgeGridTestSupport"]),

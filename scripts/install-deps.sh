@@ -3,7 +3,7 @@
 # Needs root or sudo for apt-get; does nothing when everything is present.
 set -euo pipefail
 
-packages=(libsqlite3-dev libsystemd-dev libcurl4-openssl-dev pkgconf systemd util-linux)
+packages=(libsqlite3-dev libsystemd-dev libcurl4-openssl-dev zlib1g-dev pkgconf systemd util-linux)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
