@@ -31,6 +31,11 @@ let package = Package(
             name: "HedgeGridData",
             dependencies: ["HedgeGridCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
+        // Backtests as users run them: YAML configs, data files, the engine, report files.
+        .target(
+            name: "HedgeGridBacktest",
+            dependencies: ["HedgeGridCore", "HedgeGridData", .product(name: "Yams", package: "Yams")]
+        ),
         // The wire protocol: JSON values, JSON-RPC 2.0 messages, LSP base framing. No I/O.
         .target(name: "HedgeGridRPC"),
         // Byte transport shared by daemon and clients: Unix sockets, peer credentials,
@@ -42,6 +47,8 @@ let package = Package(
             dependencies: [
                 "HedgeGridRPC",
                 "HedgeGridTransport",
+                "HedgeGridBacktest",
+                "HedgeGridData",
                 "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -74,6 +81,10 @@ let package = Package(
             path: "Tests/HedgeGridTestSupport"
         ),
         .testTarget(name: "HedgeGridCoreTests", dependencies: ["HedgeGridCore"]),
+        .testTarget(
+            name: "HedgeGridBacktestTests",
+            dependencies: ["HedgeGridBacktest", "HedgeGridCore", "HedgeGridData", "HedgeGridTestSupport"]
+        ),
         .testTarget(
             name: "HedgeGridDataTests",
             dependencies: ["HedgeGridData", "HedgeGridCore", "HedgeGridTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]

@@ -18,6 +18,8 @@ public enum MethodName {
     public static let jobSubscribe = "job/subscribe"
     /// A notification sent to a job's subscribers when it ends.
     public static let jobFinished = "job/finished"
+    // Backtests.
+    public static let backtestRun = "backtest/run"
     // Test support.
     public static let testJob = "test/job"
     public static let testEcho = "test/echo"

@@ -28,6 +28,8 @@ public struct RPCError: Error, Sendable, Hashable, Codable, CustomStringConverti
     public static let jobNotFoundCode = -32010
     /// The daemon is shutting down and takes no new work.
     public static let shuttingDownCode = -32011
+    /// A backtest could not run (data missing or bad, report not writable).
+    public static let backtestFailedCode = -32020
 
     public static func parseError(_ message: String) -> RPCError {
         RPCError(code: parseErrorCode, message: "parse error: \(message)")

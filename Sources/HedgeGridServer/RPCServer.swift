@@ -32,6 +32,7 @@ public final class RPCServer: Sendable {
             session?.notify(method, params)
         }
         BuiltinMethods.register(on: self)
+        BacktestMethods.register(on: self)
     }
 
     /// Adds or replaces the handler of `method`.
