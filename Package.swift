@@ -94,7 +94,10 @@ let package = Package(
             name: "HedgeGridTransportTests", dependencies: ["HedgeGridTransport", "HedgeGridRPC", "HedgeGridTestSupport"]),
         .testTarget(
             name: "HedgeGridServerTests",
-            dependencies: ["HedgeGridServer", "HedgeGridClient", "HedgeGridTransport", "HedgeGridRPC", "HedgeGridTestSupport"]
+            dependencies: [
+                "HedgeGridServer", "HedgeGridClient", "HedgeGridTransport", "HedgeGridRPC", "HedgeGridTestSupport",
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .testTarget(
             name: "HedgeGridClientTests",

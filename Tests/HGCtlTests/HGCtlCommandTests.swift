@@ -127,3 +127,52 @@ import Glibc
         #expect(outcome.status == 64)
     }
 }
+
+/// `hgctl backtest` on the bundled configs.
+@Suite struct HGCtlBacktestTests {
+    static var root: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    @Test func printsTheSummaryAndWritesTheReport() throws {
+        let sandbox = HGCtlCommandTests.Sandbox()
+        defer { sandbox.cleanUp() }
+        let output = sandbox.scratch.file("reports")
+        let outcome = try ProcessRunner.run(
+            Products.hgctl,
+            ["backtest", "--strategy-config", Self.root + "/configs/strategies/hedge_grid_v1.yaml",
+             "--backtest-config", Self.root + "/configs/backtest/near_2025_09.yaml", "--run-id", "cli", "--output-dir", output],
+            environment: sandbox.environment)
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        for label in ["total return", "CAGR", "Sharpe", "Sortino", "Calmar", "max drawdown", "round trips", "win rate", "profit factor", "fees paid", "funding paid", "liquidations"] {
+            #expect(outcome.stdout.contains(label), "missing \(label)")
+        }
+        #expect(outcome.stdout.contains("report: \(output)/cli/"))
+        for name in ["summary.json", "orders.csv", "fills.csv", "trades.csv", "equity.csv"] {
+            #expect(FileManager.default.fileExists(atPath: "\(output)/cli/\(name)"))
+        }
+    }
+
+    @Test func jsonOutputAndBadConfigExitCode() throws {
+        let sandbox = HGCtlCommandTests.Sandbox()
+        defer { sandbox.cleanUp() }
+        let output = sandbox.scratch.file("reports")
+        let json = try ProcessRunner.run(
+            Products.hgctl,
+            ["backtest", "--json", "--strategy-config", Self.root + "/configs/strategies/hedge_grid_v1.yaml",
+             "--backtest-config", Self.root + "/configs/backtest/near_2025_09.yaml", "--run-id", "j", "--output-dir", output],
+            environment: sandbox.environment)
+        #expect(json.status == 0)
+        let value = try JSONParser.parse(Data(json.stdout.utf8))
+        #expect(value["run_id"] == "j")
+        let bad = try ProcessRunner.run(
+            Products.hgctl,
+            ["backtest", "--strategy-config", Self.root + "/configs/backtest/near_2025_09.yaml",
+             "--backtest-config", Self.root + "/configs/backtest/near_2025_09.yaml", "--output-dir", output],
+            environment: sandbox.environment)
+        #expect(bad.status == 1)
+        #expect(bad.stderr.hasPrefix("hgctl: invalid config: "))
+        #expect(bad.stderr.contains("grid.grid_step_bps: missing"))
+        #expect(bad.stderr.split(separator: "\n").count == 1)
+    }
+}

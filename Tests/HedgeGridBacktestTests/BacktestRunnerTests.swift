@@ -1,0 +1,99 @@
+import Foundation
+import HedgeGridBacktest
+import HedgeGridCore
+import HedgeGridTestSupport
+import Testing
+
+/// The bundled backtest from configs to report files.
+@Suite struct BacktestRunnerTests {
+    static let root = ConfigTests.root
+    static let strategy = "configs/strategies/hedge_grid_v1.yaml"
+    static let backtest = "configs/backtest/near_2025_09.yaml"
+
+    func run(_ id: String, in scratch: Scratch) throws -> BacktestReport {
+        try BacktestRunner.run(
+            strategyPath: Self.strategy, backtestPath: Self.backtest, runID: id, outputDirectory: scratch.path, workingDirectory: Self.root,
+            environment: [:])
+    }
+
+    func lines(_ path: String) throws -> [Substring] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+    }
+
+    @Test func bundledBacktestWritesConsistentReportFiles() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let report = try run("first", in: scratch)
+        let directory = scratch.path + "/first"
+        #expect(report.directory == directory)
+        #expect(report.artifacts == ReportWriter.fileNames.map { directory + "/" + $0 })
+        // September 2 to October 1: 29 days of minutes, the first day's bars warmed the indicators.
+        #expect(report.result.bars == 29 * 1_440)
+        let equity = try lines(directory + "/equity.csv")
+        #expect(equity.first == "time,equity")
+        #expect(equity.count == report.result.bars + 1)
+        let trades = try lines(directory + "/trades.csv")
+        #expect(trades.count == report.result.metrics.roundTrips + 1)
+        let fills = try lines(directory + "/fills.csv")
+        #expect(fills.count == report.result.fillCount + 1)
+        #expect(report.result.fillCount > 100)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/summary.json"))) as? [String: Any]
+        #expect(summary?["bar_source"] as? String == "last")
+        #expect((summary?["metrics"] as? [String: Any])?["round_trips"] as? Int == report.result.metrics.roundTrips)
+        // Funding was charged from the bundled funding file (every 8 h).
+        #expect(report.result.metrics.fundingPaid != 0)
+        // No half-written folder is left behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path) == ["first"])
+    }
+
+    @Test func twoRunsWriteIdenticalFiles() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        _ = try run("a", in: scratch)
+        _ = try run("b", in: scratch)
+        for name in ["orders.csv", "fills.csv", "trades.csv", "equity.csv"] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: scratch.path + "/a/" + name))
+            let b = try Data(contentsOf: URL(fileURLWithPath: scratch.path + "/b/" + name))
+            #expect(a == b, "\(name) differs")
+        }
+    }
+
+    @Test func existingRunFolderIsNeverOverwritten() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        _ = try run("same", in: scratch)
+        let before = try Data(contentsOf: URL(fileURLWithPath: scratch.path + "/same/equity.csv"))
+        #expect {
+            _ = try run("same", in: scratch)
+        } throws: { error in
+            "\(error)".contains("already exists: choose another --run-id")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.path + "/same/equity.csv")) == before)
+    }
+
+    @Test func periodWithoutDataIsAClearError() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let text = try String(contentsOfFile: Self.root + "/" + Self.backtest, encoding: .utf8)
+            .replacingOccurrences(of: "2025-09-02T00:00:00Z", with: "2024-01-01T00:00:00Z")
+            .replacingOccurrences(of: "2025-10-01T00:00:00Z", with: "2024-02-01T00:00:00Z")
+        let config = try BacktestConfig(reader: ConfigReader(yaml: text, file: "b.yaml", environment: [:]), baseDirectory: Self.root)
+        let strategy = try StrategyConfig(reader: ConfigReader(path: Self.root + "/" + Self.strategy, environment: [:]))
+        #expect {
+            _ = try BacktestRunner.run(strategy: strategy, backtest: config, runID: "x", outputDirectory: scratch.path)
+        } throws: { error in
+            "\(error)".hasPrefix("no bars between 2024-01-01T00:00:00Z and 2024-02-01T00:00:00Z in ")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty)
+    }
+
+    @Test func warmUpComesFromBarsBeforeTheStart() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let report = try run("warm", in: scratch)
+        // Orders are placed at the close of the first bar of the period: the indicators were already warm.
+        let orders = try lines(scratch.path + "/warm/orders.csv")
+        let firstOrderTime = Int64(orders[1].split(separator: ",")[1])
+        #expect(firstOrderTime == report.backtest.start + 59_999)
+    }
+}
