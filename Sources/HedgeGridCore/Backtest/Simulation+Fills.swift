@@ -13,19 +13,26 @@ extension Simulation {
     }
 
     mutating func recomputeBounds() {
-        var down = -Double.infinity
-        var up = Double.infinity
+        if exitBoundsDirty {
+            var down = -Double.infinity
+            var up = Double.infinity
+            for pair in exits {
+                if pair.side == .long {
+                    up = min(up, pair.takeProfit)
+                    if let stop = pair.stop { down = max(down, stop) }
+                } else {
+                    down = max(down, pair.takeProfit)
+                    if let stop = pair.stop { up = min(up, stop) }
+                }
+            }
+            exitDownTrigger = down
+            exitUpTrigger = up
+            exitBoundsDirty = false
+        }
+        var down = exitDownTrigger
+        var up = exitUpTrigger
         for entry in entries {
             if entry.side == .long { down = max(down, entry.price) } else { up = min(up, entry.price) }
-        }
-        for pair in exits {
-            if pair.side == .long {
-                up = min(up, pair.takeProfit)
-                if let stop = pair.stop { down = max(down, stop) }
-            } else {
-                down = max(down, pair.takeProfit)
-                if let stop = pair.stop { up = min(up, stop) }
-            }
         }
         highestDownTrigger = down
         lowestUpTrigger = up
@@ -71,7 +78,10 @@ extension Simulation {
                 entries.remove(at: position)
             }
         }
-        if changed { boundsDirty = true }
+        if changed {
+            boundsDirty = true
+            decisionValid = false
+        }
     }
 
     mutating func fillOrders(in index: Int) {
@@ -108,7 +118,9 @@ extension Simulation {
             let reached = falling ? end <= entry.price * (1 - through) : end >= entry.price * (1 + through)
             if reached { triggers.append(Trigger(level: entry.price, kind: .entry, id: entry.id)) }
         }
-        for pair in exits where pair.activeFrom <= index {
+        // Exits are many; look at them only when the segment reaches the nearest one.
+        let reachesExits = falling ? end <= exitDownTrigger : end >= exitUpTrigger
+        for pair in exits where reachesExits && pair.activeFrom <= index {
             // Long exits: the take profit sells on the way up, the stop on the way down.
             let takeProfitFalling = pair.side == .short
             if takeProfitFalling == falling {
@@ -132,7 +144,10 @@ extension Simulation {
                 fillEntry(entries.remove(at: position), index: index)
             case .takeProfit, .stop:
                 guard let position = exits.firstIndex(where: { $0.id == trigger.id }) else { continue }
-                let pair = exits.remove(at: position)
+                // Order does not matter among exits (triggers are sorted by level, kind, id): swap-remove.
+                exits.swapAt(position, exits.count - 1)
+                let pair = exits.removeLast()
+                exitBoundsDirty = true
                 if trigger.kind == .takeProfit {
                     fillExit(pair, price: pair.takeProfit, maker: true, reason: .takeProfit, index: index)
                 } else {
@@ -143,6 +158,7 @@ extension Simulation {
             }
         }
         boundsDirty = true
+        decisionValid = false
     }
 
     mutating func fillEntry(_ entry: Entry, index: Int) {
@@ -158,6 +174,14 @@ extension Simulation {
         exits.append(ExitPair(
             id: nextID(), side: entry.side, quantity: entry.quantity, entryPrice: entry.price, entryTime: bars.openTimes[index],
             entryFee: fee, takeProfit: takeProfit, stop: stop, activeFrom: index + 1))
+        // Widen the exits' bounds in place; only removals need a full recomputation.
+        if entry.side == .long {
+            exitUpTrigger = min(exitUpTrigger, takeProfit)
+            if let stop { exitDownTrigger = max(exitDownTrigger, stop) }
+        } else {
+            exitDownTrigger = max(exitDownTrigger, takeProfit)
+            if let stop { exitUpTrigger = min(exitUpTrigger, stop) }
+        }
         if engine.recordEvents {
             recordOrder(entry, .filled, time: bars.openTimes[index])
             fills.append(Fill(

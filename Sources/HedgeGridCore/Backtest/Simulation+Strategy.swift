@@ -16,7 +16,9 @@ extension Simulation {
         }
         var longScale = 1.0
         var shortScale = 1.0
-        if parameters.fundingGuardEnabled && fundingIndex < funding.count {
+        if parameters.fundingGuardEnabled && fundingIndex < funding.count
+            && Double(funding.times[fundingIndex] - bars.closeTime(index) - 1) <= parameters.fundingWindowMinutes * 60_000
+        {
             let now = bars.closeTime(index) + 1
             let minutes = Double(funding.times[fundingIndex] - now) / 60_000
             let guardrail = FundingGuard(windowMinutes: parameters.fundingWindowMinutes, maxCostBps: parameters.fundingMaxCostBps)
@@ -30,31 +32,56 @@ extension Simulation {
             ladder = buildLadder(key)
             ladderKey = key
             droppedRungs = max(droppedRungs, ladder!.dropped)
+            decisionValid = false
         }
         let cap = parameters.positionCapEnabled ? equity * parameters.maxPositionPct : Double.infinity
         // Initial margin (cross): positions and entries of both sides within equity * leverage.
         let marginCap = max(0, equity) * exchange.leverage
-        let bothHeld = (long.quantity + short.quantity) * mid
+        let longHeld = long.quantity * mid
+        let shortHeld = short.quantity * mid
+        if decisionValid && mid > midBandLow && mid < midBandHigh && allRungsIncluded
+            && longHeld + desiredLongNotional <= cap && shortHeld + desiredShortNotional <= cap
+            && longHeld + shortHeld + desiredLongNotional + desiredShortNotional <= marginCap
+        {
+            return  // the same rungs are wanted, and they are resting
+        }
         desiredLong.removeAll(keepingCapacity: true)
         desiredShort.removeAll(keepingCapacity: true)
-        var sideNotional = long.quantity * mid
-        var marginNotional = bothHeld
-        for rung in ladder!.long where rung.price < mid {
+        var bandLow = -Double.infinity
+        var bandHigh = Double.infinity
+        var included = true
+        var sideNotional = longHeld
+        var marginNotional = longHeld + shortHeld
+        for rung in ladder!.long {
+            if rung.price < mid { bandLow = max(bandLow, rung.price) } else { bandHigh = min(bandHigh, rung.price); continue }
             let added = rung.quantity * rung.price
-            if sideNotional + added > cap || marginNotional + added > marginCap { continue }
+            if sideNotional + added > cap || marginNotional + added > marginCap {
+                included = false
+                continue
+            }
             sideNotional += added
             marginNotional += added
             desiredLong.append(rung)
         }
-        sideNotional = short.quantity * mid
-        for rung in ladder!.short where rung.price > mid {
+        desiredLongNotional = sideNotional - longHeld
+        sideNotional = shortHeld
+        for rung in ladder!.short {
+            if rung.price > mid { bandHigh = min(bandHigh, rung.price) } else { bandLow = max(bandLow, rung.price); continue }
             let added = rung.quantity * rung.price
-            if sideNotional + added > cap || marginNotional + added > marginCap { continue }
+            if sideNotional + added > cap || marginNotional + added > marginCap {
+                included = false
+                continue
+            }
             sideNotional += added
             marginNotional += added
             desiredShort.append(rung)
         }
+        desiredShortNotional = sideNotional - shortHeld
+        midBandLow = bandLow
+        midBandHigh = bandHigh
+        allRungsIncluded = included
         reconcile(index: index)
+        decisionValid = true
     }
 
     /// The ladder for a centre, regime and funding scales (spec section 2, steps 5 to 7).

@@ -71,6 +71,19 @@ struct Simulation {
     var highestDownTrigger = -Double.infinity
     var lowestUpTrigger = Double.infinity
     var boundsDirty = true
+    /// The exits' share of the bounds, recomputed only when the exits change (there can be many).
+    var exitDownTrigger = -Double.infinity
+    var exitUpTrigger = Double.infinity
+    var exitBoundsDirty = true
+
+    /// The last decision stays right while nothing it depends on moves: no fill or order change
+    /// (`decisionValid`), the same ladder, mid between the same rung prices, and no cap binding.
+    var decisionValid = false
+    var midBandLow = Double.infinity
+    var midBandHigh = -Double.infinity
+    var allRungsIncluded = false
+    var desiredLongNotional = 0.0
+    var desiredShortNotional = 0.0
 
     init(engine: BacktestEngine, bars: BarSeries, funding: FundingSeries, startIndex: Int) {
         self.engine = engine
@@ -198,5 +211,7 @@ struct Simulation {
         exits.removeAll()
         entries.removeAll()
         boundsDirty = true
+        exitBoundsDirty = true
+        decisionValid = false
     }
 }

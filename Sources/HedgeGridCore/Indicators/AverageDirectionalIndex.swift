@@ -5,8 +5,9 @@
 public struct AverageDirectionalIndex: Sendable, Equatable {
     public let period: Int
     public private(set) var value: Double = 0
-    public private(set) var plusDI: Double = 0
-    public private(set) var minusDI: Double = 0
+    /// 1 - 1/n and 1/n, so the per-bar update multiplies instead of dividing.
+    private let keep: Double
+    private let reciprocal: Double
     private var previousHigh = 0.0
     private var previousLow = 0.0
     private var previousClose = 0.0
@@ -21,7 +22,13 @@ public struct AverageDirectionalIndex: Sendable, Equatable {
     public init(period: Int) {
         precondition(period >= 1, "ADX period must be >= 1")
         self.period = period
+        self.reciprocal = 1 / Double(period)
+        self.keep = 1 - 1 / Double(period)
     }
+
+    /// +DI and -DI of the last bar (0 before the first smoothed value).
+    public var plusDI: Double { smoothedRange > 0 && movements >= period ? 100 * smoothedPlus / smoothedRange : 0 }
+    public var minusDI: Double { smoothedRange > 0 && movements >= period ? 100 * smoothedMinus / smoothedRange : 0 }
 
     /// True once the ADX has a value (after 2n bars).
     public var isWarm: Bool { dxCount >= period }
@@ -48,21 +55,20 @@ public struct AverageDirectionalIndex: Sendable, Equatable {
             smoothedMinus += minusMove
             if movements < period { return nil }
         } else {
-            smoothedRange = smoothedRange - smoothedRange / n + range
-            smoothedPlus = smoothedPlus - smoothedPlus / n + plusMove
-            smoothedMinus = smoothedMinus - smoothedMinus / n + minusMove
+            smoothedRange = smoothedRange * keep + range
+            smoothedPlus = smoothedPlus * keep + plusMove
+            smoothedMinus = smoothedMinus * keep + minusMove
         }
-        plusDI = smoothedRange > 0 ? 100 * smoothedPlus / smoothedRange : 0
-        minusDI = smoothedRange > 0 ? 100 * smoothedMinus / smoothedRange : 0
-        let total = plusDI + minusDI
-        let dx = total > 0 ? 100 * abs(plusDI - minusDI) / total : 0
+        // DX = 100 |+DI - -DI| / (+DI + -DI); the smoothed true range cancels out of the ratio.
+        let total = smoothedPlus + smoothedMinus
+        let dx = total > 0 && smoothedRange > 0 ? 100 * abs(smoothedPlus - smoothedMinus) / total : 0
         if dxCount < period {
             dxSum += dx
             dxCount += 1
             if dxCount == period { value = dxSum / n }
             return dxCount == period ? value : nil
         }
-        value = (value * (n - 1) + dx) / n
+        value = value * keep + dx * reciprocal
         return value
     }
 }
