@@ -231,3 +231,56 @@ import Testing
         #expect(result.orders.first?.time == bars.closeTime(60))
     }
 }
+
+/// The spec's fixes of the reference that need the whole engine to show.
+@Suite struct BacktestEngineFixTests {
+    @Test func fundingGuardRunsOnSimulationTimeAndShrinksThePayingSide() {
+        // The reference's guard never ran. Here, with a costly positive rate known, the long entries
+        // placed inside the window before the next settlement are scaled down; the short ones are not.
+        var parameters = BacktestEngineTests.plainParameters(levels: 2)
+        parameters.fundingGuardEnabled = true
+        parameters.fundingWindowMinutes = 480
+        parameters.fundingMaxCostBps = 5
+        parameters.baseQuantity = 10
+        let start = BacktestEngineTests.start
+        let rows: [(Double, Double, Double, Double)] = Array(repeating: (100, 100.05, 99.95, 100), count: 600)
+        let funding = FundingSeries(times: [start, start + 8 * 3_600_000], rates: [0.002, 0.002])
+        let result = BacktestEngine(parameters: parameters, exchange: BacktestEngineTests.exchange(), recordEvents: true)
+            .run(bars: BacktestEngineTests.bars(rows), funding: funding, startIndex: 1)
+        let placed = result.orders.filter { $0.kind == .placed }
+        // The settlement at `start` made 0.002 known; the next is 480 minutes after it.
+        let firstLong = placed.first { $0.side == .long }
+        let firstShort = placed.first { $0.side == .short }
+        #expect(firstShort?.quantity == 10)
+        #expect((firstLong?.quantity ?? 10) < 10)
+        // Later in the window the long quantity keeps shrinking towards the settlement...
+        let settlement = start + 8 * 3_600_000
+        let beforeSettlement = placed.filter { $0.side == .long && $0.level == 1 && $0.time < settlement }.map(\.quantity)
+        #expect(beforeSettlement.count > 2)
+        #expect(beforeSettlement == beforeSettlement.sorted(by: >))
+        // ...and after it, with no further settlement known, the full quantity returns.
+        #expect(placed.last { $0.side == .long && $0.level == 1 }?.quantity == 10)
+    }
+
+    @Test func tradeThroughNeedsThePriceToPassTheLimit() {
+        var exchange = BacktestEngineTests.exchange()
+        let rows: [(Double, Double, Double, Double)] = [(100, 100, 100, 100), (100, 100, 98.98, 99.5)]
+        // Touching 99 (and 2 bps beyond) fills without trade-through...
+        #expect(BacktestEngineTests.run(rows, exchange: exchange).fills.count == 1)
+        // ...but not when the price must pass the limit by 5 bps (99 * 0.9995 = 98.9505).
+        exchange.tradeThroughBps = 5
+        #expect(BacktestEngineTests.run(rows, exchange: exchange).fills.isEmpty)
+    }
+
+    @Test func sharpeIsNotClippedAndUsesDailyEquity() throws {
+        // A steady climb: the daily Sharpe is far above the reference's clip at 3.
+        var curve = EquityCurve(startTime: 0, initialEquity: 1000)
+        var equity = 1000.0
+        for day in 1...60 {
+            equity *= day % 2 == 0 ? 1.011 : 1.009
+            curve.append(time: Int64(day) * EquityCurve.millisecondsPerDay, equity: equity)
+        }
+        let metrics = PerformanceMetrics.compute(curve: curve, roundTrips: [], activity: .init())
+        #expect(try #require(metrics.sharpe) > 100)
+    }
+}
