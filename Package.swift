@@ -68,6 +68,7 @@ let package = Package(
             name: "hgctl",
             dependencies: [
                 "HedgeGridCore",
+                "HedgeGridData",
                 "HedgeGridClient",
                 "HedgeGridTransport",
                 "HedgeGridRPC",
