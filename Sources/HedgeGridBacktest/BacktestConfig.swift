@@ -14,6 +14,8 @@ public struct BacktestConfig: Sendable {
     public var barSource: BarSource
     public var barFiles: [String]
     public var fundingFiles: [String]
+    /// aggTrades or trades files: fills follow them inside their time span.
+    public var tradeFiles: [String]
     public var symbol: String
     public var exchange: ExchangeSettings
     public var riskFreeRate: Double
@@ -41,9 +43,7 @@ public struct BacktestConfig: Sendable {
             throw reader.error("data.bars", "missing: list the kline CSV or zip files (the catalog arrives with the data issue)")
         }
         fundingFiles = try reader.strings("data.funding").map(resolve)
-        if reader.has("data.trades") {
-            reader.ignore("data.trades", because: "fills from trades are not implemented yet; fills come from the bar path")
-        }
+        tradeFiles = try reader.strings("data.trades").map(resolve)
         reader.ignore("data.catalog_path", because: "the catalog arrives with the data issue; data.bars names the files")
         warmUpBars = reader.has("data.warmup_bars") ? try reader.int("data.warmup_bars", in: 0...10_000_000) : nil
 

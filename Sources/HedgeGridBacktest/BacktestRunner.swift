@@ -32,6 +32,7 @@ public enum BacktestRunner {
         var warnings = strategy.warnings + backtest.warnings
         let allBars = try MarketDataFile.bars(from: backtest.barFiles)
         let funding = try MarketDataFile.funding(from: backtest.fundingFiles)
+        let trades = try MarketDataFile.trades(from: backtest.tradeFiles)
         let first = allBars.firstIndex(openingAtOrAfter: backtest.start)
         let last = allBars.firstIndex(openingAtOrAfter: backtest.end)
         guard first < last else {
@@ -57,7 +58,7 @@ public enum BacktestRunner {
         let engine = BacktestEngine(
             parameters: strategy.parameters, exchange: backtest.exchange, riskFreeRate: backtest.riskFreeRate,
             periodsPerYear: backtest.periodsPerYear, recordEvents: writeFiles)
-        let result = engine.run(bars: bars, funding: window, startIndex: first - warmStart)
+        let result = engine.run(bars: bars, funding: window, trades: trades, startIndex: first - warmStart)
         let id = runID ?? "\(backtest.name)-\(ISO8601.compact(Date()))"
         var report = BacktestReport(
             runID: id, strategy: strategy, backtest: backtest, result: result, directory: nil, artifacts: [], warnings: warnings,

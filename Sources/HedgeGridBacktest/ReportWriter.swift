@@ -41,6 +41,7 @@ public enum ReportWriter {
             "backtest": report.backtest.name,
             "symbol": report.backtest.symbol,
             "bar_source": report.backtest.barSource.rawValue,
+            "fills_from": report.backtest.tradeFiles.isEmpty ? "bar path (open, nearer extreme, farther extreme, close)" : "trades inside their time span, bar path elsewhere",
             "start": ISO8601.string(report.backtest.start),
             "end": ISO8601.string(report.backtest.end),
             "bars": report.result.bars,

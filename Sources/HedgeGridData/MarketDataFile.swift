@@ -50,6 +50,24 @@ public enum MarketDataFile {
         return series
     }
 
+    /// Reads aggTrades or trades files into one series.
+    public static func trades(from paths: [String]) throws(MarketDataError) -> TradeSeries {
+        var series = TradeSeries()
+        for path in paths {
+            let data = try csvBytes(at: path)
+            let result: Result<Void, MarketDataError> = data.withUnsafeBytes { raw in
+                do throws(MarketDataError) {
+                    try TradesCSVReader.read(raw.bindMemory(to: UInt8.self), source: path, into: &series)
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            try result.get()
+        }
+        return series
+    }
+
     /// Reads funding files into one series.
     public static func funding(from paths: [String]) throws(MarketDataError) -> FundingSeries {
         var series = FundingSeries()

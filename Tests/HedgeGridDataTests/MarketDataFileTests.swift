@@ -137,3 +137,32 @@ import Testing
         }
     }
 }
+
+/// aggTrades and trades files.
+@Suite struct TradesFileTests {
+    @Test func aggTradesAndTradesReadWithOrWithoutHeader() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let agg = "agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker\n26129,0.01633102,4.70443515,27781,27781,1498793709153,true\n26130,0.0164,1,27782,27783,1498793709153,false\n"
+        let plain = "5053880937,68402.6,0.024,1641.6624,1717113600031,false\n5053880938,68402.7,0.001,68.4027,1717113600040,true\n"
+        try agg.write(toFile: scratch.file("a.csv"), atomically: true, encoding: .utf8)
+        try plain.write(toFile: scratch.file("t.csv"), atomically: true, encoding: .utf8)
+        let aggregated = try MarketDataFile.trades(from: [scratch.file("a.csv")])
+        #expect(aggregated.times == [1_498_793_709_153, 1_498_793_709_153])
+        #expect(aggregated.prices == [0.01633102, 0.0164])
+        let trades = try MarketDataFile.trades(from: [scratch.file("t.csv")])
+        #expect(trades.times == [1_717_113_600_031, 1_717_113_600_040])
+        #expect(trades.prices == [68402.6, 68402.7])
+    }
+
+    @Test func tradesGoingBackwardsAreRefused() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        try "1,10.0,1,1,1,2000,true\n2,10.1,1,2,2,1000,false\n".write(toFile: scratch.file("b.csv"), atomically: true, encoding: .utf8)
+        #expect {
+            _ = try MarketDataFile.trades(from: [scratch.file("b.csv")])
+        } throws: { error in
+            "\(error)" == "\(scratch.file("b.csv")):2: trade time 1000 goes backwards"
+        }
+    }
+}

@@ -21,8 +21,12 @@ public struct BacktestEngine: Sendable {
     }
 
     /// Runs over `bars` from `startIndex` (earlier bars warm the indicators) to the end.
-    public func run(bars: BarSeries, funding: FundingSeries = FundingSeries(), startIndex: Int = 0) -> BacktestResult {
-        var simulation = Simulation(engine: self, bars: bars, funding: funding, startIndex: min(max(startIndex, 0), bars.count))
+    ///
+    /// With `trades`, a bar inside the trades' time span fills along its trade prices (a bar with no
+    /// trade fills nothing); bars outside it use the bar path rule.
+    public func run(bars: BarSeries, funding: FundingSeries = FundingSeries(), trades: TradeSeries = TradeSeries(), startIndex: Int = 0) -> BacktestResult {
+        var simulation = Simulation(
+            engine: self, bars: bars, funding: funding, trades: trades, startIndex: min(max(startIndex, 0), bars.count))
         return simulation.run()
     }
 }

@@ -92,6 +92,10 @@ extension Simulation {
         let low = bars.low[index]
         let close = bars.close[index]
         let previousClose = index > 0 ? bars.close[index - 1] : open
+        if !trades.isEmpty, bars.openTimes[index] + bars.intervalMs > trades.times[0], bars.openTimes[index] <= trades.times[trades.count - 1] {
+            fillAlongTrades(in: index, previousClose: previousClose)
+            return
+        }
         guard min(low, previousClose) <= highestDownTrigger || max(high, previousClose) >= lowestUpTrigger else { return }
         // open -> high -> low -> close when the high is nearer the open, else open -> low -> high -> close.
         let highFirst = (high - open) < (open - low)
@@ -103,6 +107,35 @@ extension Simulation {
         for segment in path where segment.from != segment.to {
             if boundsDirty { recomputeBounds() }
             walk(from: segment.from, to: segment.to, gap: segment.gap, index: index)
+        }
+    }
+
+    /// Walks the bar's trades: from the last close to the first trade (a gap), then between the
+    /// turning points of the trade prices. A bar without trades fills nothing.
+    mutating func fillAlongTrades(in index: Int, previousClose: Double) {
+        let end = bars.openTimes[index] + bars.intervalMs
+        if tradeIndex < trades.count, trades.times[tradeIndex] < bars.openTimes[index] {
+            tradeIndex = trades.firstIndex(atOrAfter: bars.openTimes[index])
+        }
+        tradePath.removeAll(keepingCapacity: true)
+        tradePath.append(previousClose)
+        while tradeIndex < trades.count && trades.times[tradeIndex] < end {
+            let price = trades.prices[tradeIndex]
+            tradeIndex += 1
+            let count = tradePath.count
+            if price == tradePath[count - 1] { continue }
+            // Keep only turning points: a run that goes on in the same direction is extended
+            // (never the gap from the last close to the first trade, point 0 to point 1).
+            if count >= 3, (tradePath[count - 1] - tradePath[count - 2]) * (price - tradePath[count - 1]) > 0 {
+                tradePath[count - 1] = price
+                continue
+            }
+            tradePath.append(price)
+        }
+        guard tradePath.count > 1 else { return }
+        for step in 1..<tradePath.count {
+            if boundsDirty { recomputeBounds() }
+            walk(from: tradePath[step - 1], to: tradePath[step], gap: step == 1, index: index)
         }
     }
 

@@ -30,7 +30,12 @@ struct Simulation {
     let filters: InstrumentFilters
     let bars: BarSeries
     let funding: FundingSeries
+    let trades: TradeSeries
     let startIndex: Int
+    /// The next trade not yet walked.
+    var tradeIndex = 0
+    /// Reused turning points of a bar's trade path.
+    var tradePath: [Double] = []
 
     var detector: RegimeDetector
     var center: Double?
@@ -85,13 +90,14 @@ struct Simulation {
     var desiredLongNotional = 0.0
     var desiredShortNotional = 0.0
 
-    init(engine: BacktestEngine, bars: BarSeries, funding: FundingSeries, startIndex: Int) {
+    init(engine: BacktestEngine, bars: BarSeries, funding: FundingSeries, trades: TradeSeries, startIndex: Int) {
         self.engine = engine
         self.parameters = engine.parameters
         self.exchange = engine.exchange
         self.filters = engine.exchange.filters
         self.bars = bars
         self.funding = funding
+        self.trades = trades
         self.startIndex = startIndex
         self.detector = RegimeDetector(parameters: engine.parameters.regime)
         self.balance = engine.exchange.startingBalance

@@ -284,3 +284,44 @@ import Testing
         #expect(try #require(metrics.sharpe) > 100)
     }
 }
+
+/// Fills from trades instead of the bar path.
+@Suite struct TradeFillTests {
+    static let start = BacktestEngineTests.start
+
+    @Test func tradesDecideTheOrderInsideABar() {
+        // Bar 2's OHLC rule says high first (take profit); its trades go down to the stop first.
+        let rows: [(Double, Double, Double, Double)] = [(100, 100, 100, 100), (100, 100, 98.9, 99.5), (99.5, 100.5, 96.5, 98)]
+        let bar2 = Self.start + 120_000
+        var trades = TradeSeries()
+        for (offset, price) in [99.5, 98.0, 96.9, 96.5, 99.0, 100.5, 98.0].enumerated() {
+            trades.append(time: bar2 + Int64(offset) * 1_000, price: price)
+        }
+        let engine = BacktestEngine(parameters: BacktestEngineTests.plainParameters(), exchange: BacktestEngineTests.exchange(), recordEvents: true)
+        let withTrades = engine.run(bars: BacktestEngineTests.bars(rows), trades: trades)
+        let withoutTrades = engine.run(bars: BacktestEngineTests.bars(rows))
+        #expect(withoutTrades.fills.filter { $0.side == .long && $0.reason != .entry }.map(\.reason) == [.takeProfit])
+        #expect(withTrades.fills.filter { $0.side == .long && $0.reason != .entry }.map(\.reason) == [.stopLoss])
+        // Bar 1 lies before the trades: its entry filled from the bar path.
+        #expect(withTrades.fills.first?.reason == .entry)
+    }
+
+    @Test func aBarWithoutTradesInsideTheirSpanFillsNothing() {
+        // Bar 1 reaches the long entry (99) by its OHLC, but its only trades stay above it.
+        let rows: [(Double, Double, Double, Double)] = [(100, 100, 100, 100), (100, 100, 98.9, 99.5), (99.5, 99.6, 99.4, 99.5)]
+        let trades = TradeSeries(times: [Self.start + 60_000, Self.start + 61_000, Self.start + 125_000], prices: [99.8, 99.5, 99.5])
+        let engine = BacktestEngine(parameters: BacktestEngineTests.plainParameters(), exchange: BacktestEngineTests.exchange(), recordEvents: true)
+        #expect(engine.run(bars: BacktestEngineTests.bars(rows), trades: trades).fills.isEmpty)
+        #expect(engine.run(bars: BacktestEngineTests.bars(rows)).fills.count == 1)
+    }
+
+    @Test func everyLimitATradeRunPassesFills() {
+        // Three long rungs (99, 98, 97); one falling run of trades crosses them all in one bar.
+        let rows: [(Double, Double, Double, Double)] = [(100, 100, 100, 100), (100, 100, 96.5, 97)]
+        let times = (0..<5).map { Self.start + 60_000 + Int64($0) * 500 }
+        let trades = TradeSeries(times: times, prices: [99.9, 99.2, 98.4, 97.6, 96.9])
+        let engine = BacktestEngine(parameters: BacktestEngineTests.plainParameters(levels: 3), exchange: BacktestEngineTests.exchange(), recordEvents: true)
+        let result = engine.run(bars: BacktestEngineTests.bars(rows), trades: trades)
+        #expect(result.fills.map(\.price) == [99, 98, 97])
+    }
+}
