@@ -67,9 +67,22 @@ public struct StrategyConfig: Sendable {
         parameters.counterLevels = try reader.int("policy.counter_levels", in: 0...200)
         parameters.counterQuantityScale = try reader.double("policy.counter_qty_scale", in: 0...10)
 
-        if reader.has("risk_management") {
-            let enabled = try reader.bool("risk_management.enabled", default: false)
-            reader.ignore("risk_management", because: enabled ? "drawdown protection and the circuit breaker are not implemented yet" : "disabled")
+        if try reader.bool("risk_management.enabled", default: false) {
+            var limits = RiskLimits()
+            if reader.has("risk_management.max_drawdown_pct") {
+                limits.maxDrawdownPct = try reader.double("risk_management.max_drawdown_pct", in: 0.01...100)
+            }
+            if reader.has("risk_management.drawdown_cooldown_minutes") {
+                limits.drawdownCooldownMinutes = try reader.double("risk_management.drawdown_cooldown_minutes", in: 1...10_000_000)
+            }
+            if try reader.bool("risk_management.circuit_breaker.enabled", default: reader.has("risk_management.circuit_breaker")) {
+                limits.circuitBreakerMovePct = try reader.double("risk_management.circuit_breaker.max_move_pct", in: 0.01...1_000)
+                limits.circuitBreakerWindowMinutes = try reader.int("risk_management.circuit_breaker.window_minutes", default: 15, in: 1...100_000)
+                limits.circuitBreakerCooldownMinutes = try reader.double("risk_management.circuit_breaker.cooldown_minutes", default: 60, in: 0...10_000_000)
+            }
+            parameters.riskLimits = limits
+        } else if reader.has("risk_management") {
+            reader.ignore("risk_management", because: "risk_management.enabled is false")
         }
         self.parameters = parameters
         self.warnings = warnings + reader.warnings

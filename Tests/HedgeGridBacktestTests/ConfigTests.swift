@@ -126,10 +126,32 @@ import Testing
     }
 
     @Test func referenceKeysAreAcceptedWithANote() throws {
-        let text = Self.strategyText + "\nrisk_management:\n  enabled: true\n  max_drawdown_pct: 20\n"
-        let config = try strategy(text.replacingOccurrences(of: "  enabled: true\n\npolicy", with: "  enabled: true\n  max_position_size: 5\n\npolicy"))
-        #expect(config.warnings.contains { $0.contains("risk_management: accepted for compatibility, not used (drawdown protection and the circuit breaker are not implemented yet)") })
+        let text = Self.strategyText.replacingOccurrences(of: "  enabled: true\n\npolicy", with: "  enabled: true\n  max_position_size: 5\n\npolicy")
+        let config = try strategy(text)
         #expect(config.warnings.contains { $0.contains("position.max_position_size: accepted for compatibility") })
+        let disabled = try strategy(Self.strategyText + "\nrisk_management:\n  enabled: false\n  max_drawdown_pct: 20\n")
+        #expect(disabled.parameters.riskLimits == nil)
+    }
+
+    @Test func riskManagementReadsItsGates() throws {
+        let text = Self.strategyText + """
+
+            risk_management:
+              enabled: true
+              max_drawdown_pct: 20
+              drawdown_cooldown_minutes: 1440
+              circuit_breaker:
+                max_move_pct: 5
+                window_minutes: 10
+                cooldown_minutes: 30
+            """
+        let limits = try #require(try strategy(text).parameters.riskLimits)
+        #expect(limits == RiskLimits(maxDrawdownPct: 20, drawdownCooldownMinutes: 1440, circuitBreakerMovePct: 5, circuitBreakerWindowMinutes: 10, circuitBreakerCooldownMinutes: 30))
+        #expect {
+            _ = try strategy(Self.strategyText + "\nrisk_management:\n  enabled: true\n  max_drawdown_pct: 0\n")
+        } throws: { error in
+            "\(error)" == "s.yaml: risk_management.max_drawdown_pct: must be in 0.01...100.0, got 0.0"
+        }
     }
 
     @Test func positionPercentIsReadAsAFractionWithAWarning() throws {

@@ -10,6 +10,8 @@ public struct BacktestResult: Sendable {
     public var droppedRungs: Int
     public var postOnlyRejections: Int
     public var liquidations: Int
+    /// How many times a risk gate closed.
+    public var riskHalts: Int
     /// Bars simulated (after warm-up).
     public var bars: Int
 }

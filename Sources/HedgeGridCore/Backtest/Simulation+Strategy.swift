@@ -5,6 +5,10 @@ extension Simulation {
         let low = bars.low[index]
         let mid = bars.close[index]
         detector.update(high: high, low: low, close: mid)
+        if let limits = parameters.riskLimits, gateIsClosed(limits, index: index, equity: equity) {
+            cancelEntries(index: index)
+            return
+        }
         // Without regime detection no indicator is needed, so trading starts at once.
         guard !parameters.regimeEnabled || detector.isWarm else { return }
         let regime = parameters.regimeEnabled ? detector.regime : .sideways
@@ -82,6 +86,41 @@ extension Simulation {
         allRungsIncluded = included
         reconcile(index: index)
         decisionValid = true
+    }
+
+    /// Checks the risk gates at this close; closes them when a limit is crossed.
+    mutating func gateIsClosed(_ limits: RiskLimits, index: Int, equity: Double) -> Bool {
+        let now = bars.closeTime(index)
+        if now < gateClosedUntil { return true }
+        if gateClosedUntil != Int64.min {
+            // Reopening: the drawdown is measured from here on.
+            gateClosedUntil = Int64.min
+            equityPeak = equity
+        }
+        equityPeak = max(equityPeak, equity)
+        if let maxDrawdown = limits.maxDrawdownPct, equityPeak > 0, (equityPeak - equity) / equityPeak * 100 > maxDrawdown {
+            gateClosedUntil = limits.drawdownCooldownMinutes.map { now + Int64($0 * 60_000) } ?? Int64.max
+            riskHalts += 1
+            return true
+        }
+        if let maxMove = limits.circuitBreakerMovePct, index >= limits.circuitBreakerWindowMinutes {
+            let before = bars.close[index - limits.circuitBreakerWindowMinutes]
+            if before > 0, abs(bars.close[index] - before) / before * 100 > maxMove {
+                gateClosedUntil = now + Int64(limits.circuitBreakerCooldownMinutes * 60_000)
+                riskHalts += 1
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Cancels every resting entry (exits stay).
+    mutating func cancelEntries(index: Int) {
+        guard !entries.isEmpty else { return }
+        for entry in entries { recordOrder(entry, .cancelled, time: bars.closeTime(index)) }
+        entries.removeAll()
+        boundsDirty = true
+        decisionValid = false
     }
 
     /// The ladder for a centre, regime and funding scales (spec section 2, steps 5 to 7).

@@ -84,6 +84,10 @@ struct Simulation {
     /// The last decision stays right while nothing it depends on moves: no fill or order change
     /// (`decisionValid`), the same ladder, mid between the same rung prices, and no cap binding.
     var decisionValid = false
+    /// Risk gates: the equity peak, and until when new entries are blocked (simulation time, ms).
+    var equityPeak: Double
+    var gateClosedUntil = Int64.min
+    var riskHalts = 0
     var midBandLow = Double.infinity
     var midBandHigh = -Double.infinity
     var allRungsIncluded = false
@@ -101,6 +105,7 @@ struct Simulation {
         self.startIndex = startIndex
         self.detector = RegimeDetector(parameters: engine.parameters.regime)
         self.balance = engine.exchange.startingBalance
+        self.equityPeak = engine.exchange.startingBalance
         let startTime = startIndex < bars.count ? bars.openTimes[startIndex] : (bars.openTimes.last ?? 0)
         self.curve = EquityCurve(startTime: startTime, initialEquity: engine.exchange.startingBalance)
         curve.times.reserveCapacity(max(0, bars.count - startIndex))
@@ -133,7 +138,7 @@ struct Simulation {
             curve: curve, roundTrips: roundTrips, activity: activity, riskFreeRate: engine.riskFreeRate, periodsPerYear: engine.periodsPerYear)
         return BacktestResult(
             metrics: metrics, equity: curve, roundTrips: roundTrips, fills: fills, orders: orders, fillCount: fillCount,
-            droppedRungs: droppedRungs, postOnlyRejections: postOnlyRejections, liquidations: liquidations,
+            droppedRungs: droppedRungs, postOnlyRejections: postOnlyRejections, liquidations: liquidations, riskHalts: riskHalts,
             bars: max(0, bars.count - startIndex))
     }
 

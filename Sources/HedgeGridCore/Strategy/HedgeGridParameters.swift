@@ -28,6 +28,8 @@ public struct HedgeGridParameters: Sendable, Equatable {
     // position
     public var maxPositionPct = 0.75
     public var positionCapEnabled = true
+    // risk_management (nil: no gates)
+    public var riskLimits: RiskLimits?
     // execution
     /// Post-only retries, each `retryTicks` further from the market.
     public var retryAttempts = 3

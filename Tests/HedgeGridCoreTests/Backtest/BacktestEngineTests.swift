@@ -325,3 +325,36 @@ import Testing
         #expect(result.fills.map(\.price) == [99, 98, 97])
     }
 }
+
+/// Risk gates: drawdown protection and the circuit breaker.
+@Suite struct RiskGateTests {
+    @Test func drawdownGateCancelsEntriesAndKeepsExits() {
+        var parameters = BacktestEngineTests.plainParameters(levels: 3)
+        parameters.baseQuantity = 100
+        parameters.stopLossSteps = 20
+        parameters.riskLimits = RiskLimits(maxDrawdownPct: 1)
+        // 10,000 of equity; three long rungs fill on the way down to 96.5; the loss passes 1%.
+        let rows: [(Double, Double, Double, Double)] = [
+            (100, 100, 100, 100), (100, 100, 96.5, 97), (97, 97.2, 96.9, 97), (97, 101.5, 97, 101), (101, 101, 98, 98),
+        ]
+        let result = BacktestEngineTests.run(rows, parameters: parameters, exchange: BacktestEngineTests.exchange(balance: 10_000))
+        #expect(result.riskHalts == 1)
+        // After bar 1 no entry is placed again, but the exits still take profit at 100, 99 and 98.
+        #expect(!result.orders.contains { $0.kind == .placed && $0.time > BacktestEngineTests.start + 60_000 })
+        #expect(result.fills.filter { $0.reason == .takeProfit }.count == 3)
+        #expect(result.fills.filter { $0.reason == .entry }.count == 3)
+    }
+
+    @Test func circuitBreakerPausesEntriesForItsCooldown() {
+        var parameters = BacktestEngineTests.plainParameters()
+        parameters.riskLimits = RiskLimits(circuitBreakerMovePct: 3, circuitBreakerWindowMinutes: 2, circuitBreakerCooldownMinutes: 3)
+        var rows: [(Double, Double, Double, Double)] = [(100, 100, 100, 100), (100, 100, 99.5, 99.8), (99.8, 99.9, 95, 95.5)]
+        rows += Array(repeating: (95.5, 95.6, 95.4, 95.5), count: 6)
+        let result = BacktestEngineTests.run(rows, parameters: parameters)
+        #expect(result.riskHalts == 1)
+        let bar2Close = BacktestEngineTests.start + 2 * 60_000 + 59_999
+        let placedAfter = result.orders.filter { $0.kind == .placed && $0.time > bar2Close }.map(\.time)
+        // Closed at bar 2's close for 3 minutes: orders come back at the first close after that.
+        #expect(placedAfter.first == bar2Close + 3 * 60_000)
+    }
+}
