@@ -43,6 +43,8 @@ extension Simulation {
     /// that would take liquidity is moved `retryTicks` further away, up to `retryAttempts` times,
     /// and rejected if it still crosses.
     mutating func applyPostOnly(at index: Int) {
+        guard entriesAwaitingPostOnly else { return }
+        entriesAwaitingPostOnly = false
         let open = bars.open[index]
         var changed = false
         var position = 0
@@ -101,12 +103,19 @@ extension Simulation {
         let highFirst = (high - open) < (open - low)
         let first = highFirst ? high : low
         let second = highFirst ? low : high
-        let path: [(from: Double, to: Double, gap: Bool)] = [
-            (previousClose, open, true), (open, first, false), (first, second, false), (second, close, false),
-        ]
-        for segment in path where segment.from != segment.to {
+        let points = (previousClose, open, first, second, close)
+        for step in 0..<4 {
+            let from: Double
+            let to: Double
+            switch step {
+            case 0: (from, to) = (points.0, points.1)
+            case 1: (from, to) = (points.1, points.2)
+            case 2: (from, to) = (points.2, points.3)
+            default: (from, to) = (points.3, points.4)
+            }
+            if from == to { continue }
             if boundsDirty { recomputeBounds() }
-            walk(from: segment.from, to: segment.to, gap: segment.gap, index: index)
+            walk(from: from, to: to, gap: step == 0, index: index)
         }
     }
 
@@ -146,6 +155,9 @@ extension Simulation {
         if falling ? end > highestDownTrigger : end < lowestUpTrigger { return }
         let through = exchange.tradeThroughBps / 1e4
         var triggers: [Trigger] = []
+        swap(&triggers, &triggerBuffer)
+        triggers.removeAll(keepingCapacity: true)
+        defer { swap(&triggers, &triggerBuffer) }
         for entry in entries where entry.activeFrom <= index && (entry.side == .long) == falling {
             // A buy limit needs the price down to price * (1 - tt); a sell limit up to price * (1 + tt).
             let reached = falling ? end <= entry.price * (1 - through) : end >= entry.price * (1 + through)

@@ -35,7 +35,7 @@ extension Simulation {
         if key != ladderKey {
             ladder = buildLadder(key)
             ladderKey = key
-            droppedRungs = max(droppedRungs, ladder!.dropped)
+            droppedRungs = max(droppedRungs, ladder.dropped)
             decisionValid = false
         }
         let cap = parameters.positionCapEnabled ? equity * parameters.maxPositionPct : Double.infinity
@@ -56,7 +56,7 @@ extension Simulation {
         var included = true
         var sideNotional = longHeld
         var marginNotional = longHeld + shortHeld
-        for rung in ladder!.long {
+        for rung in ladder.long {
             if rung.price < mid { bandLow = max(bandLow, rung.price) } else { bandHigh = min(bandHigh, rung.price); continue }
             let added = rung.quantity * rung.price
             if sideNotional + added > cap || marginNotional + added > marginCap {
@@ -69,7 +69,7 @@ extension Simulation {
         }
         desiredLongNotional = sideNotional - longHeld
         sideNotional = shortHeld
-        for rung in ladder!.short {
+        for rung in ladder.short {
             if rung.price > mid { bandHigh = min(bandHigh, rung.price) } else { bandLow = max(bandLow, rung.price); continue }
             let added = rung.quantity * rung.price
             if sideNotional + added > cap || marginNotional + added > marginCap {
@@ -176,6 +176,7 @@ extension Simulation {
             for (offset, rung) in rungs.enumerated() where !kept[offset] {
                 let entry = Entry(id: nextID(), side: rung.side, level: rung.level, price: rung.price, quantity: rung.quantity, step: step, activeFrom: index + 1)
                 entries.append(entry)
+                entriesAwaitingPostOnly = true
                 recordOrder(entry, .placed, time: time)
             }
         }

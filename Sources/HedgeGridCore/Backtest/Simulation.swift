@@ -68,7 +68,11 @@ struct Simulation {
     }
 
     var ladderKey: LadderKey?
-    var ladder: GridLadder?
+    var ladder = GridLadder(center: 1, stepBps: 1, levelsLong: 0, levelsShort: 0, baseQuantity: 0, quantityScale: 1, filters: InstrumentFilters(tickSize: 1, stepSize: 1, minQty: 0, minNotional: 0))
+    /// Entries placed at the last close wait for the post-only check at the next open.
+    var entriesAwaitingPostOnly = false
+    /// Reused buffer of the orders a path segment reaches.
+    var triggerBuffer: [Trigger] = []
     /// Reused buffers for the rungs wanted at this close (no allocation per bar).
     var desiredLong: [GridRung] = []
     var desiredShort: [GridRung] = []
