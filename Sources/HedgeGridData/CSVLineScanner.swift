@@ -40,6 +40,16 @@ struct CSVLineScanner {
         fields.append(start..<line.upperBound)
     }
 
+    /// True when the first line is a header (its first field is not an integer); throws when it
+    /// is neither a row nor a header naming `headerWord` in its first field.
+    func isHeader(_ fields: [Range<Int>], headerWord: String, kind: String, source: String) throws(MarketDataError) -> Bool {
+        guard integer(fields[0]) == nil else { return false }
+        guard text(fields[0]).lowercased().contains(headerWord) else {
+            throw MarketDataError(file: source, line: lineNumber, reason: "the first line is neither a \(kind) row nor the \(kind) header")
+        }
+        return true
+    }
+
     func text(_ range: Range<Int>) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }

@@ -12,12 +12,7 @@ public enum FundingCSVReader {
             scanner.fields(of: line, into: &fields)
             if first {
                 first = false
-                if scanner.integer(fields[0]) == nil {
-                    guard scanner.text(fields[0]).lowercased().contains("calc_time") else {
-                        throw MarketDataError(file: source, line: scanner.lineNumber, reason: "the first line is neither a funding row nor the funding header (calc_time,funding_interval_hours,last_funding_rate)")
-                    }
-                    continue
-                }
+                if try scanner.isHeader(fields, headerWord: "calc_time", kind: "funding", source: source) { continue }
             }
             guard fields.count >= 3 else {
                 throw MarketDataError(file: source, line: scanner.lineNumber, reason: "expected 3 columns (calc_time,funding_interval_hours,last_funding_rate), found \(fields.count)")

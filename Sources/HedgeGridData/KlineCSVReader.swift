@@ -17,12 +17,7 @@ public enum KlineCSVReader {
             scanner.fields(of: line, into: &fields)
             if first {
                 first = false
-                if scanner.integer(fields[0]) == nil {
-                    guard scanner.text(fields[0]).lowercased().contains("open_time") else {
-                        throw MarketDataError(file: source, line: scanner.lineNumber, reason: "the first line is neither a kline row nor the kline header")
-                    }
-                    continue
-                }
+                if try scanner.isHeader(fields, headerWord: "open_time", kind: "kline", source: source) { continue }
             }
             guard fields.count >= 6 else {
                 throw MarketDataError(file: source, line: scanner.lineNumber, reason: "expected at least 6 columns (open_time,open,high,low,close,volume), found \(fields.count)")

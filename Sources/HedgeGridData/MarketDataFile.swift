@@ -33,49 +33,31 @@ public enum MarketDataFile {
 
     /// Reads kline files (in the order given, each continuing the last) into one series.
     public static func bars(from paths: [String]) throws(MarketDataError) -> BarSeries {
-        var series = BarSeries()
-        for path in paths {
-            let data = try csvBytes(at: path)
-            series.reserveCapacity(series.count + data.count / 80)
-            let result: Result<Void, MarketDataError> = data.withUnsafeBytes { raw in
-                do throws(MarketDataError) {
-                    try KlineCSVReader.read(raw.bindMemory(to: UInt8.self), source: path, into: &series)
-                    return .success(())
-                } catch {
-                    return .failure(error)
-                }
-            }
-            try result.get()
-        }
-        return series
+        try read(paths, into: BarSeries(), reserving: { series, bytes in series.reserveCapacity(series.count + bytes / 80) }, KlineCSVReader.read)
     }
 
     /// Reads aggTrades or trades files into one series.
     public static func trades(from paths: [String]) throws(MarketDataError) -> TradeSeries {
-        var series = TradeSeries()
-        for path in paths {
-            let data = try csvBytes(at: path)
-            let result: Result<Void, MarketDataError> = data.withUnsafeBytes { raw in
-                do throws(MarketDataError) {
-                    try TradesCSVReader.read(raw.bindMemory(to: UInt8.self), source: path, into: &series)
-                    return .success(())
-                } catch {
-                    return .failure(error)
-                }
-            }
-            try result.get()
-        }
-        return series
+        try read(paths, into: TradeSeries(), TradesCSVReader.read)
     }
 
     /// Reads funding files into one series.
     public static func funding(from paths: [String]) throws(MarketDataError) -> FundingSeries {
-        var series = FundingSeries()
+        try read(paths, into: FundingSeries(), FundingCSVReader.read)
+    }
+
+    /// Feeds each file's CSV bytes to `parse`, which appends to one series.
+    private static func read<Series>(
+        _ paths: [String], into initial: Series, reserving reserve: (inout Series, Int) -> Void = { _, _ in },
+        _ parse: (UnsafeBufferPointer<UInt8>, String, inout Series) throws(MarketDataError) -> Void
+    ) throws(MarketDataError) -> Series {
+        var series = initial
         for path in paths {
             let data = try csvBytes(at: path)
+            reserve(&series, data.count)
             let result: Result<Void, MarketDataError> = data.withUnsafeBytes { raw in
                 do throws(MarketDataError) {
-                    try FundingCSVReader.read(raw.bindMemory(to: UInt8.self), source: path, into: &series)
+                    try parse(raw.bindMemory(to: UInt8.self), path, &series)
                     return .success(())
                 } catch {
                     return .failure(error)

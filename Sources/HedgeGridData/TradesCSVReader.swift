@@ -13,13 +13,7 @@ public enum TradesCSVReader {
             scanner.fields(of: line, into: &fields)
             if first {
                 first = false
-                if scanner.integer(fields[0]) == nil {
-                    let header = scanner.text(fields[0]).lowercased()
-                    guard header.contains("id") else {
-                        throw MarketDataError(file: source, line: scanner.lineNumber, reason: "the first line is neither a trade row nor the aggTrades/trades header")
-                    }
-                    continue
-                }
+                if try scanner.isHeader(fields, headerWord: "id", kind: "trade", source: source) { continue }
             }
             // aggTrades have 7 columns (time in the 6th), trades 6 (time in the 5th).
             let timeColumn: Int

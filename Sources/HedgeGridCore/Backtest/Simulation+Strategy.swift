@@ -54,38 +54,45 @@ extension Simulation {
         var bandLow = -Double.infinity
         var bandHigh = Double.infinity
         var included = true
-        var sideNotional = longHeld
         var marginNotional = longHeld + shortHeld
-        for rung in ladder.long {
-            if rung.price < mid { bandLow = max(bandLow, rung.price) } else { bandHigh = min(bandHigh, rung.price); continue }
-            let added = rung.quantity * rung.price
-            if sideNotional + added > cap || marginNotional + added > marginCap {
-                included = false
-                continue
-            }
-            sideNotional += added
-            marginNotional += added
-            desiredLong.append(rung)
-        }
-        desiredLongNotional = sideNotional - longHeld
-        sideNotional = shortHeld
-        for rung in ladder.short {
-            if rung.price > mid { bandHigh = min(bandHigh, rung.price) } else { bandLow = max(bandLow, rung.price); continue }
-            let added = rung.quantity * rung.price
-            if sideNotional + added > cap || marginNotional + added > marginCap {
-                included = false
-                continue
-            }
-            sideNotional += added
-            marginNotional += added
-            desiredShort.append(rung)
-        }
-        desiredShortNotional = sideNotional - shortHeld
+        desiredLongNotional = select(
+            ladder.long, into: &desiredLong, mid: mid, held: longHeld, cap: cap, marginCap: marginCap,
+            marginNotional: &marginNotional, bandLow: &bandLow, bandHigh: &bandHigh, included: &included)
+        desiredShortNotional = select(
+            ladder.short, into: &desiredShort, mid: mid, held: shortHeld, cap: cap, marginCap: marginCap,
+            marginNotional: &marginNotional, bandLow: &bandLow, bandHigh: &bandHigh, included: &included)
         midBandLow = bandLow
         midBandHigh = bandHigh
         allRungsIncluded = included
         reconcile(index: index)
         decisionValid = true
+    }
+
+    /// Keeps the rungs on the right side of mid (longs below, shorts above) that fit the side's cap
+    /// and the margin; returns their notional. Also narrows the band of mid in which this choice
+    /// stays the same, and says whether a cap left a rung out.
+    func select(
+        _ rungs: [GridRung], into desired: inout [GridRung], mid: Double, held: Double, cap: Double, marginCap: Double,
+        marginNotional: inout Double, bandLow: inout Double, bandHigh: inout Double, included: inout Bool
+    ) -> Double {
+        var sideNotional = held
+        for rung in rungs {
+            let wanted = rung.side == .long ? rung.price < mid : rung.price > mid
+            if rung.price < mid { bandLow = max(bandLow, rung.price) } else if rung.price > mid { bandHigh = min(bandHigh, rung.price) } else {
+                bandLow = max(bandLow, rung.price)
+                bandHigh = min(bandHigh, rung.price)
+            }
+            guard wanted else { continue }
+            let added = rung.quantity * rung.price
+            if sideNotional + added > cap || marginNotional + added > marginCap {
+                included = false
+                continue
+            }
+            sideNotional += added
+            marginNotional += added
+            desired.append(rung)
+        }
+        return sideNotional - held
     }
 
     /// Checks the risk gates at this close; closes them when a limit is crossed.

@@ -43,13 +43,7 @@ public struct BarSeries: Sendable, Equatable {
 
     /// The index of the first bar opening at or after `time` (binary search).
     public func firstIndex(openingAtOrAfter time: Int64) -> Int {
-        var low = 0
-        var high = openTimes.count
-        while low < high {
-            let middle = (low + high) / 2
-            if openTimes[middle] < time { low = middle + 1 } else { high = middle }
-        }
-        return low
+        openTimes.firstIndex(atOrAfter: time)
     }
 
     /// A seeded geometric random walk, for benchmarks and tests when no real data is at hand.

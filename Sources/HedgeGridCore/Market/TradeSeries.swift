@@ -21,12 +21,6 @@ public struct TradeSeries: Sendable, Equatable {
 
     /// The index of the first trade at or after `time` (binary search).
     public func firstIndex(atOrAfter time: Int64) -> Int {
-        var low = 0
-        var high = times.count
-        while low < high {
-            let middle = (low + high) / 2
-            if times[middle] < time { low = middle + 1 } else { high = middle }
-        }
-        return low
+        times.firstIndex(atOrAfter: time)
     }
 }
