@@ -192,7 +192,13 @@ extension Simulation {
                 // Order does not matter among exits (triggers are sorted by level, kind, id): swap-remove.
                 exits.swapAt(position, exits.count - 1)
                 let pair = exits.removeLast()
-                exitBoundsDirty = true
+                // The bounds only move when the removed exit was the nearest one.
+                let longSide = pair.side == .long
+                if pair.takeProfit == (longSide ? exitUpTrigger : exitDownTrigger)
+                    || (pair.stop != nil && pair.stop == (longSide ? exitDownTrigger : exitUpTrigger))
+                {
+                    exitBoundsDirty = true
+                }
                 if trigger.kind == .takeProfit {
                     fillExit(pair, price: pair.takeProfit, maker: true, reason: .takeProfit, index: index)
                 } else {

@@ -166,28 +166,39 @@ extension Simulation {
         let time = bars.closeTime(index)
         let step = center! * parameters.gridStepBps / 1e4
         var position = 0
-        var keptLong = Array(repeating: false, count: desiredLong.count)
-        var keptShort = Array(repeating: false, count: desiredShort.count)
         while position < entries.count {
             let entry = entries[position]
-            let wanted = entry.side == .long ? desiredLong : desiredShort
-            if let match = wanted.firstIndex(where: { $0.level == entry.level }), Self.close(wanted[match], entry) {
-                if entry.side == .long { keptLong[match] = true } else { keptShort[match] = true }
+            if isWanted(entry) {
                 position += 1
                 continue
             }
             recordOrder(entry, .cancelled, time: time)
             entries.remove(at: position)
         }
-        for (rungs, kept) in [(desiredLong, keptLong), (desiredShort, keptShort)] {
-            for (offset, rung) in rungs.enumerated() where !kept[offset] {
-                let entry = Entry(id: nextID(), side: rung.side, level: rung.level, price: rung.price, quantity: rung.quantity, step: step, activeFrom: index + 1)
+        for side in Self.sides {
+            let count = side == .long ? desiredLong.count : desiredShort.count
+            for offset in 0..<count {
+                let rung = side == .long ? desiredLong[offset] : desiredShort[offset]
+                if entries.contains(where: { $0.side == side && $0.level == rung.level }) { continue }
+                let entry = Entry(id: nextID(), side: side, level: rung.level, price: rung.price, quantity: rung.quantity, step: step, activeFrom: index + 1)
                 entries.append(entry)
                 entriesAwaitingPostOnly = true
                 recordOrder(entry, .placed, time: time)
             }
         }
         boundsDirty = true
+    }
+
+    static let sides: [PositionSide] = [.long, .short]
+
+    /// Whether a resting entry is one of the desired rungs, as it is.
+    func isWanted(_ entry: Entry) -> Bool {
+        if entry.side == .long {
+            for rung in desiredLong where rung.level == entry.level { return Self.close(rung, entry) }
+        } else {
+            for rung in desiredShort where rung.level == entry.level { return Self.close(rung, entry) }
+        }
+        return false
     }
 
     /// Within 1 bp in price and 1% in quantity.
@@ -198,21 +209,8 @@ extension Simulation {
     /// The common case, checked without allocating: every resting entry is wanted as it is, and nothing is missing.
     func entriesMatchDesired() -> Bool {
         guard entries.count == desiredLong.count + desiredShort.count else { return false }
-        for entry in entries {
-            var found = false
-            if entry.side == .long {
-                for rung in desiredLong where rung.level == entry.level {
-                    found = Self.close(rung, entry)
-                    break
-                }
-            } else {
-                for rung in desiredShort where rung.level == entry.level {
-                    found = Self.close(rung, entry)
-                    break
-                }
-            }
-            if !found { return false }
-        }
+        for entry in entries where !isWanted(entry) { return false }
         return true
     }
+
 }
