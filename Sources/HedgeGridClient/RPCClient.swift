@@ -33,6 +33,10 @@ public final class RPCClient: Sendable {
     private struct State {
         var nextID: Int64 = 1
         var pending: [RPCID: CheckedContinuation<JSONValue, Error>] = [:]
+        /// Requests written to the daemon, and requests whose caller cancelled: a cancellation
+        /// that comes before the request is written is sent right after it.
+        var sent: Set<RPCID> = []
+        var cancelled: Set<RPCID> = []
         var closed = false
     }
 
@@ -67,6 +71,7 @@ public final class RPCClient: Sendable {
     /// Calls `method` and returns its result; a daemon error is thrown as `ClientError.rpc`.
     /// Cancelling the calling task sends `$/cancelRequest`.
     public func call(_ method: String, _ params: JSONValue? = nil) async throws -> JSONValue {
+        try Task.checkCancellation()
         let id = state.withLock { state -> RPCID in
             defer { state.nextID += 1 }
             return .int(state.nextID)
@@ -84,12 +89,20 @@ public final class RPCClient: Sendable {
                 }
                 if !connection.send(RPCMessage.request(id: id, method: method, params: params)) {
                     fail(id, ClientError.connectionClosed)
+                    return
                 }
+                let cancelledEarly = state.withLock { state -> Bool in
+                    state.sent.insert(id)
+                    return state.cancelled.contains(id)
+                }
+                if cancelledEarly { sendCancel(id) }
             }
         } onCancel: {
-            if case .int(let number) = id {
-                notify(MethodName.cancelRequest, ["id": .int(number)])
+            let written = state.withLock { state -> Bool in
+                state.cancelled.insert(id)
+                return state.sent.contains(id)
             }
+            if written { sendCancel(id) }
         }
     }
 
@@ -131,8 +144,16 @@ public final class RPCClient: Sendable {
         }
     }
 
+    private func sendCancel(_ id: RPCID) {
+        notify(MethodName.cancelRequest, ["id": id.json])
+    }
+
     private func resume(_ id: RPCID, _ result: Result<JSONValue, Error>) {
-        let continuation = state.withLock { $0.pending.removeValue(forKey: id) }
+        let continuation = state.withLock { state -> CheckedContinuation<JSONValue, Error>? in
+            state.sent.remove(id)
+            state.cancelled.remove(id)
+            return state.pending.removeValue(forKey: id)
+        }
         continuation?.resume(with: result)
     }
 
