@@ -113,6 +113,29 @@ class Client:
     def status(self) -> Dict[str, Any]:
         return self.call("daemon/status")
 
+    def backtest(
+        self,
+        strategy_config: Any,
+        backtest_config: Any,
+        run_id: Optional[str] = None,
+        output_dir: Optional[str] = None,
+        working_directory: Optional[str] = None,
+    ) -> Dict[str, Any]:
+        """Runs a backtest; configs are YAML paths (relative to working_directory, default the
+        current directory) or dicts with the same keys. Returns the summary with "metrics",
+        "directory" and "artifacts"."""
+        params: Dict[str, Any] = {
+            "strategyConfig": strategy_config,
+            "backtestConfig": backtest_config,
+            "workingDirectory": working_directory or os.getcwd(),
+            "environment": dict(os.environ),
+        }
+        if run_id is not None:
+            params["runId"] = run_id
+        if output_dir is not None:
+            params["outputDir"] = output_dir
+        return self.call("backtest/run", params)
+
     def wait_for_job(self, job_id: str, on_progress: Optional[Callable[[Dict[str, Any]], None]] = None) -> Dict[str, Any]:
         """Waits for a job to end, passing each of its $/progress values to on_progress."""
         self.call("job/subscribe", {"jobId": job_id})

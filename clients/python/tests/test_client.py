@@ -76,3 +76,23 @@ def test_unicode_round_trip(daemon):
 def test_default_socket_path():
     assert default_socket_path({"HEDGEGRID_SOCKET": "/x.sock"}) == "/x.sock"
     assert default_socket_path({"XDG_RUNTIME_DIR": "/run/user/5"}) == "/run/user/5/hedgegrid/hedgegridd.sock"
+
+
+def test_backtest_on_the_bundled_data(daemon, tmp_path):
+    socket_path, _ = daemon
+    with Client(socket_path, timeout=120) as client:
+        summary = client.backtest(
+            "configs/strategies/hedge_grid_v1.yaml",
+            "configs/backtest/near_2025_09.yaml",
+            run_id="py",
+            output_dir=str(tmp_path),
+            working_directory=str(ROOT),
+        )
+        assert summary["run_id"] == "py"
+        assert summary["bar_source"] == "last"
+        assert summary["metrics"]["round_trips"] > 0
+        assert (tmp_path / "py" / "equity.csv").exists()
+        with pytest.raises(DaemonError) as bad:
+            client.backtest({"grid": {"grid_step_bps": "wide"}}, "configs/backtest/near_2025_09.yaml", working_directory=str(ROOT))
+        assert bad.value.code == -32602
+        assert "grid.grid_step_bps" in bad.value.message
