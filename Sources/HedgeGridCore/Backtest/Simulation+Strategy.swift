@@ -22,6 +22,7 @@ extension Simulation {
         var shortScale = 1.0
         if parameters.fundingGuardEnabled && fundingIndex < funding.count
             && Double(funding.times[fundingIndex] - bars.closeTime(index) - 1) <= parameters.fundingWindowMinutes * 60_000
+            && fundingGuardMayScale()
         {
             let now = bars.closeTime(index) + 1
             let minutes = Double(funding.times[fundingIndex] - now) / 60_000
@@ -128,6 +129,17 @@ extension Simulation {
         entries.removeAll()
         boundsDirty = true
         decisionValid = false
+    }
+
+    /// Whether the guard's cost test passes for the coming settlement (it only depends on the known
+    /// rate and the interval, so it is worked out once per settlement, not every bar).
+    mutating func fundingGuardMayScale() -> Bool {
+        if fundingGuardCheckedIndex != fundingIndex {
+            fundingGuardCheckedIndex = fundingIndex
+            let projected = abs(lastKnownFundingRate) * 1e4 * (parameters.fundingWindowMinutes / 60 / funding.intervalHours(at: fundingIndex))
+            fundingGuardActive = lastKnownFundingRate != 0 && projected > parameters.fundingMaxCostBps
+        }
+        return fundingGuardActive
     }
 
     /// The ladder for a centre, regime and funding scales (spec section 2, steps 5 to 7).

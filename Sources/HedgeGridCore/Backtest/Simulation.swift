@@ -47,6 +47,8 @@ struct Simulation {
     var nextOrderID: Int64 = 1
     var fundingIndex = 0
     var lastKnownFundingRate = 0.0
+    var fundingGuardCheckedIndex = -1
+    var fundingGuardActive = false
 
     var curve: EquityCurve
     var roundTrips: [RoundTrip] = []
