@@ -176,3 +176,21 @@ import Glibc
         #expect(bad.stderr.split(separator: "\n").count == 1)
     }
 }
+
+/// The progress bar, drawn only on a terminal (`script` gives hgctl a pseudo-terminal).
+@Suite struct HGCtlProgressBarTests {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "script (util-linux) is not installed"))
+    func barIsDrawnOnATerminalAndNotOtherwise() throws {
+        let sandbox = HGCtlCommandTests.Sandbox()
+        defer { sandbox.cleanUp() }
+        let command = "\(Products.hgctl) test-job --steps 4 --interval-ms 30"
+        let onTerminal = try ProcessRunner.run("/usr/bin/script", ["-qec", command, "/dev/null"], environment: sandbox.environment)
+        #expect(onTerminal.status == 0)
+        #expect(onTerminal.stdout.contains("[##############################] 100% step 4 of 4"))
+        #expect(onTerminal.stdout.contains("\u{1B}[K"))
+        let piped = try sandbox.hgctl("test-job", "--steps", "4", "--interval-ms", "30")
+        #expect(piped.status == 0)
+        #expect(!piped.stderr.contains("[#"))
+        #expect(piped.stdout.hasPrefix("job-"))
+    }
+}
