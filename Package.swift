@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // libsystemd: sd_notify, sd_listen_fds, sd_watchdog_enabled.
@@ -29,7 +30,11 @@ let package = Package(
         // Market data: Binance kline, funding and exchangeInfo files (CSV or zip) into core series.
         .target(
             name: "HedgeGridData",
-            dependencies: ["HedgeGridCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: [
+                "HedgeGridCore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // Backtests as users run them: YAML configs, data files, the engine, report files.
         .target(

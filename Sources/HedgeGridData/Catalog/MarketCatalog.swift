@@ -1,0 +1,207 @@
+import Foundation
+import GRDB
+import HedgeGridCore
+
+/// The persistent market-data catalog: one binary chunk file per (venue, symbol, kind, UTC month)
+/// and a SQLite index (`catalog.sqlite`, WAL) of the chunks, their row counts and time spans.
+///
+/// Writes are crash-safe and idempotent: a chunk is merged with what is there (rows keyed by
+/// time, so overlapping imports never duplicate), written to a temporary file, synced and
+/// renamed; only then does one transaction point the index at it. Readers see only indexed chunks.
+public final class MarketCatalog: Sendable {
+    /// One series' coverage, for `data/list`.
+    public struct Coverage: Sendable, Codable, Equatable {
+        public var venue: String
+        public var symbol: String
+        public var kind: String
+        public var months: [String]
+        public var rows: Int
+        public var first: Int64
+        public var last: Int64
+        /// For 1-minute bars: minutes missing between the first and the last bar.
+        public var missingBars: Int?
+    }
+
+    public let root: String
+    private let database: DatabaseQueue
+
+    /// Opens (creating if needed) the catalog in `root`.
+    public init(root: String) throws {
+        self.root = root
+        do {
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            database = try DatabaseQueue(path: root + "/catalog.sqlite", configuration: configuration)
+            try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode=WAL") }
+            var migrator = DatabaseMigrator()
+            migrator.registerMigration("v1") { db in
+                try db.execute(sql: """
+                    CREATE TABLE chunks (
+                        venue TEXT NOT NULL, symbol TEXT NOT NULL, kind TEXT NOT NULL, month TEXT NOT NULL,
+                        first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL, rows INTEGER NOT NULL, file TEXT NOT NULL,
+                        PRIMARY KEY (venue, symbol, kind, month));
+                    """)
+            }
+            try migrator.migrate(database)
+        } catch let error as MarketDataError {
+            throw error
+        } catch {
+            throw MarketDataError(file: root, reason: "cannot open the catalog: \(error)")
+        }
+    }
+
+    func chunkPath(venue: String, symbol: String, kind: DataKind, month: UTCMonth) -> String {
+        "\(venue)/\(symbol)/\(kind.rawValue)/\(month).bin"
+    }
+
+    /// Merges rows into the catalog, month by month. Returns how many rows were new.
+    @discardableResult
+    public func store(venue: String = "BINANCE", symbol: String, kind: DataKind, times: [Int64], columns: [[Double]]) throws -> Int {
+        var added = 0
+        var start = 0
+        while start < times.count {
+            let month = UTCMonth(containing: times[start])
+            var end = start
+            while end < times.count && times[end] < month.end { end += 1 }
+            added += try storeMonth(
+                venue: venue, symbol: symbol, kind: kind, month: month, times: Array(times[start..<end]),
+                columns: columns.map { Array($0[start..<end]) })
+            start = end
+        }
+        return added
+    }
+
+    private func storeMonth(venue: String, symbol: String, kind: DataKind, month: UTCMonth, times: [Int64], columns: [[Double]]) throws -> Int {
+        let relative = chunkPath(venue: venue, symbol: symbol, kind: kind, month: month)
+        let existingFile = try database.read { db in
+            try String.fetchOne(db, sql: "SELECT file FROM chunks WHERE venue = ? AND symbol = ? AND kind = ? AND month = ?",
+                                arguments: [venue, symbol, kind.rawValue, month.description])
+        }
+        var mergedTimes = times
+        var mergedColumns = columns
+        var added = times.count
+        if let existingFile {
+            let existing = try ChunkFile.read(root + "/" + existingFile, kind: kind)
+            // Union keyed by time; new rows replace old ones at the same time.
+            var rows: [Int64: Int] = [:]
+            for (index, time) in existing.times.enumerated() { rows[time] = index }
+            var combinedTimes = existing.times
+            var combinedColumns = existing.columns
+            added = 0
+            for (index, time) in times.enumerated() {
+                if let old = rows[time] {
+                    for column in 0..<columns.count { combinedColumns[column][old] = columns[column][index] }
+                } else {
+                    combinedTimes.append(time)
+                    for column in 0..<columns.count { combinedColumns[column].append(columns[column][index]) }
+                    added += 1
+                }
+            }
+            let order = combinedTimes.indices.sorted { combinedTimes[$0] < combinedTimes[$1] }
+            mergedTimes = order.map { combinedTimes[$0] }
+            mergedColumns = combinedColumns.map { column in order.map { column[$0] } }
+        } else if !zip(times, times.dropFirst()).allSatisfy({ $0 < $1 }) {
+            let order = times.indices.sorted { times[$0] < times[$1] }
+            mergedTimes = order.map { times[$0] }
+            mergedColumns = columns.map { column in order.map { column[$0] } }
+        }
+        try ChunkFile.write(kind: kind, times: mergedTimes, columns: mergedColumns, to: root + "/" + relative)
+        try database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO chunks (venue, symbol, kind, month, first_ms, last_ms, rows, file) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (venue, symbol, kind, month) DO UPDATE SET
+                        first_ms = excluded.first_ms, last_ms = excluded.last_ms, rows = excluded.rows, file = excluded.file
+                    """,
+                arguments: [venue, symbol, kind.rawValue, month.description, mergedTimes.first!, mergedTimes.last!, mergedTimes.count, relative])
+        }
+        return added
+    }
+
+    /// Imports Binance CSV or zip files; the symbol and kind come from the file names unless given.
+    /// Every file is parsed and checked before anything is stored.
+    @discardableResult
+    public func importFiles(_ paths: [String], symbol: String? = nil, kind: DataKind? = nil, venue: String = "BINANCE") throws -> Int {
+        var parsed: [(symbol: String, kind: DataKind, times: [Int64], columns: [[Double]])] = []
+        for path in paths {
+            guard let fileKind = kind ?? DataKind.guess(fromFileName: path) else {
+                throw MarketDataError(file: path, reason: "cannot tell the data type from the file name; give it (last, mark, funding or trades)")
+            }
+            guard let fileSymbol = symbol ?? DataKind.symbol(fromFileName: path) else {
+                throw MarketDataError(file: path, reason: "cannot tell the symbol from the file name; give it")
+            }
+            switch fileKind {
+            case .last, .mark:
+                let bars = try MarketDataFile.bars(from: [path])
+                parsed.append((fileSymbol, fileKind, bars.openTimes, [bars.open, bars.high, bars.low, bars.close]))
+            case .funding:
+                let funding = try MarketDataFile.funding(from: [path])
+                parsed.append((fileSymbol, fileKind, funding.times, [funding.rates]))
+            case .trades:
+                let trades = try MarketDataFile.trades(from: [path])
+                parsed.append((fileSymbol, fileKind, trades.times, [trades.prices]))
+            }
+        }
+        var added = 0
+        for item in parsed {
+            added += try store(venue: venue, symbol: item.symbol, kind: item.kind, times: item.times, columns: item.columns)
+        }
+        return added
+    }
+
+    /// The rows of one series with times in [start, end).
+    public func rows(venue: String = "BINANCE", symbol: String, kind: DataKind, start: Int64, end: Int64) throws -> (times: [Int64], columns: [[Double]]) {
+        let files = try database.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT file FROM chunks WHERE venue = ? AND symbol = ? AND kind = ? AND last_ms >= ? AND first_ms < ? ORDER BY month
+                """, arguments: [venue, symbol, kind.rawValue, start, end])
+        }
+        var times: [Int64] = []
+        var columns = Array(repeating: [Double](), count: ChunkFile.columnCount(kind))
+        for file in files {
+            let chunk = try ChunkFile.read(root + "/" + file, kind: kind)
+            let lower = chunk.times.firstIndex(atOrAfter: start)
+            let upper = chunk.times.firstIndex(atOrAfter: end)
+            times.append(contentsOf: chunk.times[lower..<upper])
+            for column in 0..<columns.count { columns[column].append(contentsOf: chunk.columns[column][lower..<upper]) }
+        }
+        return (times, columns)
+    }
+
+    /// 1-minute bars of `kind` (last or mark) with open times in [start, end).
+    public func bars(venue: String = "BINANCE", symbol: String, kind: DataKind = .last, start: Int64, end: Int64) throws -> BarSeries {
+        let rows = try rows(venue: venue, symbol: symbol, kind: kind, start: start, end: end)
+        return BarSeries(openTimes: rows.times, open: rows.columns[0], high: rows.columns[1], low: rows.columns[2], close: rows.columns[3])
+    }
+
+    public func funding(venue: String = "BINANCE", symbol: String, start: Int64, end: Int64) throws -> FundingSeries {
+        let rows = try rows(venue: venue, symbol: symbol, kind: .funding, start: start, end: end)
+        return FundingSeries(times: rows.times, rates: rows.columns[0])
+    }
+
+    public func trades(venue: String = "BINANCE", symbol: String, start: Int64, end: Int64) throws -> TradeSeries {
+        let rows = try rows(venue: venue, symbol: symbol, kind: .trades, start: start, end: end)
+        return TradeSeries(times: rows.times, prices: rows.columns[0])
+    }
+
+    /// What the catalog holds, per series.
+    public func coverage() throws -> [Coverage] {
+        try database.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT venue, symbol, kind, group_concat(month, ',') AS months, sum(rows) AS rows, min(first_ms) AS first, max(last_ms) AS last
+                FROM (SELECT * FROM chunks ORDER BY month) GROUP BY venue, symbol, kind ORDER BY venue, symbol, kind
+                """)
+            return rows.map { row in
+                let kind: String = row["kind"]
+                let count: Int = row["rows"]
+                let first: Int64 = row["first"]
+                let last: Int64 = row["last"]
+                let isBars = kind == DataKind.last.rawValue || kind == DataKind.mark.rawValue
+                return Coverage(
+                    venue: row["venue"], symbol: row["symbol"], kind: kind, months: (row["months"] as String).split(separator: ",").map(String.init),
+                    rows: count, first: first, last: last, missingBars: isBars ? Int((last - first) / 60_000) + 1 - count : nil)
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import HedgeGridCore
+import HedgeGridData
+import HedgeGridTestSupport
+import Testing
+
+/// The catalog: months, import, merge without duplicates, and what a bad chunk gives.
+@Suite struct MarketCatalogTests {
+    static var bundled: String { MarketDataFileTests.bundled }
+
+    @Test(arguments: [Int64(0), 951_782_399_999, 951_782_400_000, 1_756_684_800_000, 1_759_276_799_999, -1, 4_102_444_800_000])
+    func monthsAgreeWithTheCalendar(milliseconds: Int64) {
+        let month = UTCMonth(containing: milliseconds)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month], from: Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        #expect(month.year == parts.year && month.month == parts.month)
+        #expect(month.start <= milliseconds && milliseconds < month.end)
+        let start = calendar.date(from: DateComponents(year: month.year, month: month.month, day: 1))!
+        #expect(month.start == Int64(start.timeIntervalSince1970 * 1000))
+    }
+
+    @Test func importedFilesReadBackExactly() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let catalog = try MarketCatalog(root: scratch.path)
+        let files = [Self.bundled + "/NEARUSDT-1m-2025-09.zip", Self.bundled + "/NEARUSDT-fundingRate-2025-09_2025-11.csv"]
+        #expect(try catalog.importFiles(files) == 43_200 + 273)
+        let direct = try MarketDataFile.bars(from: [files[0]])
+        let stored = try catalog.bars(symbol: "NEARUSDT", start: 0, end: .max)
+        #expect(stored == direct)
+        let funding = try catalog.funding(symbol: "NEARUSDT", start: 0, end: .max)
+        #expect(funding == (try MarketDataFile.funding(from: [files[1]])))
+        let coverage = try catalog.coverage()
+        #expect(coverage.map(\.kind) == ["funding", "last"])
+        #expect(coverage[1].months == ["2025-09"])
+        #expect(coverage[1].missingBars == 0)
+        #expect(coverage[0].months == ["2025-09", "2025-10", "2025-11"])
+    }
+
+    @Test func importingAgainAddsNothingAndOverlapsNeverDuplicate() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let catalog = try MarketCatalog(root: scratch.path)
+        let file = Self.bundled + "/NEARUSDT-1m-2025-09.zip"
+        try catalog.importFiles([file])
+        #expect(try catalog.importFiles([file]) == 0)
+        // An overlapping piece (the first two days again, as another download might bring).
+        let bars = try MarketDataFile.bars(from: [file])
+        let head = 2 * 1_440
+        #expect(try catalog.store(symbol: "NEARUSDT", kind: .last, times: Array(bars.openTimes[..<head]),
+                                  columns: [Array(bars.open[..<head]), Array(bars.high[..<head]), Array(bars.low[..<head]), Array(bars.close[..<head])]) == 0)
+        #expect(try catalog.bars(symbol: "NEARUSDT", start: 0, end: .max).count == 43_200)
+        // Reopening sees the same.
+        #expect(try MarketCatalog(root: scratch.path).coverage().first?.rows == 43_200)
+    }
+
+    @Test func rangesAreStartInclusiveEndExclusive() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let catalog = try MarketCatalog(root: scratch.path)
+        try catalog.importFiles([Self.bundled + "/NEARUSDT-1m-2025-09.zip", Self.bundled + "/NEARUSDT-1m-2025-11.zip"])
+        let start: Int64 = 1_759_190_400_000  // 2025-09-30T00:00Z
+        let end: Int64 = 1_762_041_600_000    // 2025-11-02T00:00Z
+        let bars = try catalog.bars(symbol: "NEARUSDT", start: start, end: end)
+        #expect(bars.openTimes.first == start)
+        #expect(bars.openTimes.last == end - 60_000)
+        #expect(bars.count == 1_440 + 1_440)  // Sep 30 and Nov 1; October is not there
+        #expect(try catalog.coverage().first?.missingBars == 31 * 1_440)
+    }
+
+    @Test func aTruncatedChunkIsAClearErrorAndAHalfWrittenOneIsInvisible() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let catalog = try MarketCatalog(root: scratch.path)
+        try catalog.importFiles([Self.bundled + "/NEARUSDT-1m-2025-09.zip"])
+        let chunk = scratch.path + "/BINANCE/NEARUSDT/last/2025-09.bin"
+        // A temporary file left by a killed import is never read.
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: chunk + ".tmp-999"))
+        #expect(try catalog.bars(symbol: "NEARUSDT", start: 0, end: .max).count == 43_200)
+        let data = try Data(contentsOf: URL(fileURLWithPath: chunk))
+        try data.prefix(data.count - 100).write(to: URL(fileURLWithPath: chunk))
+        #expect {
+            _ = try catalog.bars(symbol: "NEARUSDT", start: 0, end: .max)
+        } throws: { error in
+            "\(error)".contains("2025-09.bin") && "\(error)".contains("truncated?")
+        }
+    }
+
+    @Test func unknownFileNamesNeedTheKindAndSymbol() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let catalog = try MarketCatalog(root: scratch.path)
+        let copy = scratch.file("september.zip")
+        try FileManager.default.copyItem(atPath: Self.bundled + "/NEARUSDT-1m-2025-09.zip", toPath: copy)
+        #expect {
+            try catalog.importFiles([copy])
+        } throws: { error in
+            "\(error)".contains("cannot tell the data type from the file name")
+        }
+        #expect(try catalog.importFiles([copy], symbol: "NEARUSDT", kind: .mark) == 43_200)
+        #expect(try catalog.coverage().map(\.kind) == ["mark"])
+    }
+
+    @Test func aBadFileStoresNothing() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let catalog = try MarketCatalog(root: scratch.path)
+        let bad = scratch.file("NEARUSDT-1m-2025-12.csv")
+        try "1764547200000,2,1,2,2,1\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        #expect(throws: MarketDataError.self) {
+            try catalog.importFiles([Self.bundled + "/NEARUSDT-1m-2025-09.zip", bad])
+        }
+        #expect(try catalog.coverage().isEmpty)
+    }
+}
