@@ -16,6 +16,9 @@ public struct BacktestConfig: Sendable {
     public var fundingFiles: [String]
     /// aggTrades or trades files: fills follow them inside their time span.
     public var tradeFiles: [String]
+    /// A market catalog to read bars, funding (and trades with `data.use_trades`) from, instead of files.
+    public var catalogPath: String?
+    public var catalogTrades: Bool
     public var symbol: String
     public var exchange: ExchangeSettings
     public var riskFreeRate: Double
@@ -39,15 +42,19 @@ public struct BacktestConfig: Sendable {
             path.hasPrefix("/") ? path : (baseDirectory as NSString).appendingPathComponent(path)
         }
         barFiles = try reader.strings("data.bars").map(resolve)
-        guard !barFiles.isEmpty else {
-            throw reader.error("data.bars", "missing: list the kline CSV or zip files (the catalog arrives with the data issue)")
+        catalogPath = reader.has("data.catalog_path") ? resolve(try reader.string("data.catalog_path")) : nil
+        guard !barFiles.isEmpty || catalogPath != nil else {
+            throw reader.error("data", "missing: data.catalog_path (a catalog filled by hgctl data import/download) or data.bars (kline CSV or zip files)")
+        }
+        guard barFiles.isEmpty || catalogPath == nil else {
+            throw reader.error("data.bars", "give data.bars or data.catalog_path, not both")
         }
         fundingFiles = try reader.strings("data.funding").map(resolve)
         tradeFiles = try reader.strings("data.trades").map(resolve)
-        reader.ignore("data.catalog_path", because: "the catalog arrives with the data issue; data.bars names the files")
+        catalogTrades = try reader.bool("data.use_trades", default: false)
         warmUpBars = reader.has("data.warmup_bars") ? try reader.int("data.warmup_bars", in: 0...10_000_000) : nil
 
-        symbol = try reader.string("instrument.symbol", default: "UNKNOWN")
+        symbol = catalogPath == nil ? try reader.string("instrument.symbol", default: "UNKNOWN") : try reader.string("instrument.symbol")
         let filters = InstrumentFilters(
             tickSize: try reader.double("instrument.tick_size", in: 1e-12...1e9),
             stepSize: try reader.double("instrument.step_size", in: 1e-12...1e9),

@@ -30,13 +30,34 @@ public enum BacktestRunner {
         let clock = ContinuousClock()
         let started = clock.now
         var warnings = strategy.warnings + backtest.warnings
-        let allBars = try MarketDataFile.bars(from: backtest.barFiles)
-        let funding = try MarketDataFile.funding(from: backtest.fundingFiles)
-        let trades = try MarketDataFile.trades(from: backtest.tradeFiles)
+        let allBars: BarSeries
+        let funding: FundingSeries
+        let trades: TradeSeries
+        if let catalogPath = backtest.catalogPath {
+            guard FileManager.default.fileExists(atPath: catalogPath + "/catalog.sqlite") else {
+                throw RunError(description: "no catalog at \(catalogPath) (fill it with hgctl data import or hgctl data download)")
+            }
+            let catalog = try MarketCatalog(root: catalogPath)
+            let kind: DataKind = backtest.barSource == .mark ? .mark : .last
+            // Enough history before the start to warm the indicators.
+            let warmUpMs = Int64(max(backtest.warmUpBars ?? strategy.parameters.regime.warmUpBars, 0) + 1) * 60_000
+            allBars = try catalog.bars(symbol: backtest.symbol, kind: kind, start: backtest.start - warmUpMs, end: backtest.end)
+            funding = backtest.fundingFiles.isEmpty
+                ? try catalog.funding(symbol: backtest.symbol, start: backtest.start - warmUpMs, end: backtest.end)
+                : try MarketDataFile.funding(from: backtest.fundingFiles)
+            trades = backtest.catalogTrades ? try catalog.trades(symbol: backtest.symbol, start: backtest.start, end: backtest.end) : TradeSeries()
+        } else {
+            allBars = try MarketDataFile.bars(from: backtest.barFiles)
+            funding = try MarketDataFile.funding(from: backtest.fundingFiles)
+            trades = try MarketDataFile.trades(from: backtest.tradeFiles)
+        }
+        guard !allBars.isEmpty else {
+            throw RunError(description: "no \(backtest.barSource.rawValue) bars for \(backtest.symbol) between \(ISO8601.string(backtest.start)) and \(ISO8601.string(backtest.end))\(backtest.catalogPath.map { " in the catalog \($0)" } ?? "")")
+        }
         let first = allBars.firstIndex(openingAtOrAfter: backtest.start)
         let last = allBars.firstIndex(openingAtOrAfter: backtest.end)
         guard first < last else {
-            throw RunError(description: "no bars between \(ISO8601.string(backtest.start)) and \(ISO8601.string(backtest.end)) in \(backtest.barFiles.joined(separator: ", "))")
+            throw RunError(description: "no bars between \(ISO8601.string(backtest.start)) and \(ISO8601.string(backtest.end)) in \(backtest.catalogPath ?? backtest.barFiles.joined(separator: ", "))")
         }
         let wantedWarmUp = backtest.warmUpBars ?? (strategy.parameters.regimeEnabled ? strategy.parameters.regime.warmUpBars : 0)
         let warmStart = max(0, first - wantedWarmUp)
@@ -54,7 +75,7 @@ public enum BacktestRunner {
         for (time, rate) in zip(funding.times, funding.rates) where time > bars.openTimes[0] && time < backtest.end {
             window.append(time: time, rate: rate)
         }
-        if backtest.fundingFiles.isEmpty { warnings.append("no funding files: funding is not charged (data.funding)") }
+        if funding.count == 0 { warnings.append("no funding rates for the period: funding is not charged (data.funding or the catalog)") }
         let engine = BacktestEngine(
             parameters: strategy.parameters, exchange: backtest.exchange, riskFreeRate: backtest.riskFreeRate,
             periodsPerYear: backtest.periodsPerYear, recordEvents: writeFiles)

@@ -18,6 +18,9 @@ public enum MethodName {
     public static let jobSubscribe = "job/subscribe"
     /// A notification sent to a job's subscribers when it ends.
     public static let jobFinished = "job/finished"
+    // Market data.
+    public static let dataImport = "data/import"
+    public static let dataList = "data/list"
     // Backtests.
     public static let backtestRun = "backtest/run"
     // Test support.

@@ -30,6 +30,8 @@ public struct RPCError: Error, Sendable, Hashable, Codable, CustomStringConverti
     public static let shuttingDownCode = -32011
     /// A backtest could not run (data missing or bad, report not writable).
     public static let backtestFailedCode = -32020
+    /// A market-data file or the catalog could not be read or written.
+    public static let dataFailedCode = -32030
 
     public static func parseError(_ message: String) -> RPCError {
         RPCError(code: parseErrorCode, message: "parse error: \(message)")

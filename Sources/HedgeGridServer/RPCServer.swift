@@ -33,6 +33,7 @@ public final class RPCServer: Sendable {
         }
         BuiltinMethods.register(on: self)
         BacktestMethods.register(on: self)
+        DataMethods.register(on: self)
     }
 
     /// Adds or replaces the handler of `method`.

@@ -194,3 +194,21 @@ import Glibc
         #expect(piped.stdout.hasPrefix("job-"))
     }
 }
+
+/// `hgctl data import|list`.
+@Suite struct HGCtlDataTests {
+    @Test func importsAndListsWithOutput() throws {
+        let sandbox = HGCtlCommandTests.Sandbox()
+        defer { sandbox.cleanUp() }
+        let output = sandbox.scratch.file("catalog")
+        let imported = try sandbox.hgctl("data", "import", HGCtlBacktestTests.root + "/data/bundled/NEARUSDT-fundingRate-2025-09_2025-11.csv", "--output", output)
+        #expect(imported.status == 0, "stderr: \(imported.stderr)")
+        #expect(imported.stdout.contains("273 new rows in \(output)"))
+        let listed = try sandbox.hgctl("data", "list", "--output", output, "--json")
+        let value = try JSONParser.parse(Data(listed.stdout.utf8))
+        #expect(value["coverage"]?.arrayValue?.first?["kind"] == "funding")
+        let bad = try sandbox.hgctl("data", "import", "/no/such/NEARUSDT-1m-2025-01.zip", "--output", output)
+        #expect(bad.status == 1)
+        #expect(bad.stderr == "hgctl: /no/such/NEARUSDT-1m-2025-01.zip: no such file\n")
+    }
+}

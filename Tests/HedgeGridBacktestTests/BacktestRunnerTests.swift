@@ -1,6 +1,7 @@
 import Foundation
 import HedgeGridBacktest
 import HedgeGridCore
+import HedgeGridData
 import HedgeGridTestSupport
 import Testing
 
@@ -95,5 +96,45 @@ import Testing
         let orders = try lines(scratch.path + "/warm/orders.csv")
         let firstOrderTime = Int64(orders[1].split(separator: ",")[1])
         #expect(firstOrderTime == report.backtest.start + 59_999)
+    }
+}
+
+/// Backtests that read the market catalog.
+@Suite struct CatalogBacktestTests {
+    @Test func catalogAndFilesGiveTheSameResult() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let root = BacktestRunnerTests.root
+        let catalog = try MarketCatalog(root: scratch.file("catalog"))
+        try catalog.importFiles([root + "/data/bundled/NEARUSDT-1m-2025-09.zip", root + "/data/bundled/NEARUSDT-fundingRate-2025-09_2025-11.csv"])
+        let fromFiles = try BacktestRunner.run(
+            strategyPath: BacktestRunnerTests.strategy, backtestPath: BacktestRunnerTests.backtest, workingDirectory: root, environment: [:], writeFiles: false)
+        let fromCatalog = try BacktestRunner.run(
+            strategyPath: BacktestRunnerTests.strategy, backtestPath: "configs/backtest/near_2025_09_catalog.yaml", workingDirectory: root,
+            environment: ["HEDGEGRID_CATALOG": scratch.file("catalog")], writeFiles: false)
+        #expect(fromCatalog.result.metrics == fromFiles.result.metrics)
+        #expect(fromCatalog.result.equity == fromFiles.result.equity)
+    }
+
+    @Test func missingCatalogOrSymbolIsAClearError() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let root = BacktestRunnerTests.root
+        #expect {
+            _ = try BacktestRunner.run(
+                strategyPath: BacktestRunnerTests.strategy, backtestPath: "configs/backtest/near_2025_09_catalog.yaml", workingDirectory: root,
+                environment: ["HEDGEGRID_CATALOG": scratch.file("none")], writeFiles: false)
+        } throws: { error in
+            "\(error)" == "no catalog at \(scratch.file("none")) (fill it with hgctl data import or hgctl data download)"
+        }
+        let catalog = try MarketCatalog(root: scratch.file("catalog"))
+        try catalog.importFiles([root + "/data/bundled/NEARUSDT-1m-2025-11.zip"])
+        #expect {
+            _ = try BacktestRunner.run(
+                strategyPath: BacktestRunnerTests.strategy, backtestPath: "configs/backtest/near_2025_09_catalog.yaml", workingDirectory: root,
+                environment: ["HEDGEGRID_CATALOG": scratch.file("catalog")], writeFiles: false)
+        } throws: { error in
+            "\(error)".hasPrefix("no last bars for NEARUSDT between 2025-09-02T00:00:00Z and 2025-10-01T00:00:00Z in the catalog")
+        }
     }
 }

@@ -1,0 +1,65 @@
+import Foundation
+import HedgeGridData
+import HedgeGridRPC
+
+/// `data/import` and `data/list`: the market-data catalog.
+enum DataMethods {
+    static func register(on server: RPCServer) {
+        server.register(MethodName.dataImport) { context, params in
+            let request = try params.decodeParams(DataImportParams.self)
+            guard !request.files.isEmpty else { throw RPCError.invalidParams("field 'files' must list at least one file") }
+            var kind: DataKind?
+            if let name = request.dataType {
+                guard let parsed = DataKind(rawValue: name) else {
+                    throw RPCError.invalidParams("field 'dataType' must be one of last, mark, funding, trades (got '\(name)')")
+                }
+                kind = parsed
+            }
+            let directory = request.workingDirectory ?? FileManager.default.currentDirectoryPath
+            let files = request.files.map { absolute($0, in: directory) }
+            let root = catalogRoot(request.output, workingDirectory: directory, server: context.server)
+            return try await Task.detached(priority: .userInitiated) {
+                do {
+                    let catalog = try MarketCatalog(root: root)
+                    let added = try catalog.importFiles(files, symbol: request.symbol, kind: kind)
+                    return try JSONValue(encoding: ImportAnswer(catalog: root, rowsAdded: added, coverage: try catalog.coverage()))
+                } catch let error as MarketDataError {
+                    throw RPCError(code: RPCError.dataFailedCode, message: error.description)
+                }
+            }.value
+        }
+        server.register(MethodName.dataList) { context, params in
+            let request = try params.decodeParams(DataListParams.self)
+            let directory = request.workingDirectory ?? FileManager.default.currentDirectoryPath
+            let root = catalogRoot(request.output, workingDirectory: directory, server: context.server)
+            guard FileManager.default.fileExists(atPath: root + "/catalog.sqlite") else {
+                return try JSONValue(encoding: ListAnswer(catalog: root, coverage: []))
+            }
+            do {
+                return try JSONValue(encoding: ListAnswer(catalog: root, coverage: try MarketCatalog(root: root).coverage()))
+            } catch let error as MarketDataError {
+                throw RPCError(code: RPCError.dataFailedCode, message: error.description)
+            }
+        }
+    }
+
+    struct ImportAnswer: Encodable {
+        var catalog: String
+        var rowsAdded: Int
+        var coverage: [MarketCatalog.Coverage]
+    }
+
+    struct ListAnswer: Encodable {
+        var catalog: String
+        var coverage: [MarketCatalog.Coverage]
+    }
+
+    static func absolute(_ path: String, in directory: String) -> String {
+        path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
+    }
+
+    /// `output` (relative to the client's directory), else the daemon's `<state>/catalog`.
+    static func catalogRoot(_ output: String?, workingDirectory: String, server: RPCServer) -> String {
+        output.map { absolute($0, in: workingDirectory) } ?? server.configuration.paths.stateDirectory + "/catalog"
+    }
+}
