@@ -46,7 +46,7 @@ import Testing
     @Test func waitWithTimeoutReturnsTheRunningJob() async throws {
         let daemon = try TestDaemon()
         let client = try RPCClient.connect(socketPath: daemon.socket)
-        let started = try await client.call(MethodName.testJob, TestJobParams(steps: 100, intervalMs: 100), as: JobStarted.self)
+        let started = try await client.call(MethodName.testJob, TestJobParams(steps: 6000, intervalMs: 100), as: JobStarted.self)
         let info = try await client.call(MethodName.jobWait, JobWaitParams(jobId: started.jobId, timeoutMs: 50), as: JobInfo.self)
         #expect(info.state == .running)
     }
@@ -121,7 +121,7 @@ import Testing
     @Test func cancellingAWaitLeavesTheJobRunning() async throws {
         let daemon = try TestDaemon()
         let client = try RPCClient.connect(socketPath: daemon.socket)
-        let started = try await client.call(MethodName.testJob, TestJobParams(steps: 100, intervalMs: 50), as: JobStarted.self)
+        let started = try await client.call(MethodName.testJob, TestJobParams(steps: 6000, intervalMs: 100), as: JobStarted.self)
         let waiter = Task { try await client.call(MethodName.jobWait, ["jobId": .string(started.jobId)]) }
         try await Task.sleep(for: .milliseconds(100))
         waiter.cancel()

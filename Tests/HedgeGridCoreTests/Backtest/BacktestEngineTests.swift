@@ -173,7 +173,7 @@ import Testing
     @Test func reduceOnlyExitsNeverOpenReverseExposure() {
         var parameters = HedgeGridParameters()
         parameters.baseQuantity = 1
-        let bars = BarSeries.randomWalk(count: 20_000, volatility: 0.002, seed: 7)
+        let bars = BarSeries.randomWalk(count: 6_000, volatility: 0.002, seed: 7)
         let result = BacktestEngine(parameters: parameters, exchange: Self.exchange(), recordEvents: true).run(bars: bars)
         #expect(result.fills.count > 100)
         var held: [PositionSide: Double] = [.long: 0, .short: 0]
@@ -187,8 +187,8 @@ import Testing
     }
 
     @Test func sameInputsGiveIdenticalOutputs() {
-        let bars = BarSeries.randomWalk(count: 30_000, seed: 3)
-        let funding = FundingSeries(times: stride(from: bars.openTimes[0], to: bars.openTimes.last!, by: 8 * 3_600_000).map { $0 + 4 }, rates: Array(repeating: 0.0003, count: 63))
+        let bars = BarSeries.randomWalk(count: 8_000, volatility: 0.002, seed: 3)
+        let funding = FundingSeries(times: stride(from: bars.openTimes[0], to: bars.openTimes.last!, by: 8 * 3_600_000).map { $0 + 4 }, rates: Array(repeating: 0.0003, count: 17))
         let engine = BacktestEngine(parameters: HedgeGridParameters(), exchange: Self.exchange(maker: 0.0002, taker: 0.0005), recordEvents: true)
         let first = engine.run(bars: bars, funding: funding, startIndex: 100)
         let second = engine.run(bars: bars, funding: funding, startIndex: 100)
@@ -200,10 +200,10 @@ import Testing
     }
 
     @Test func changingLaterBarsNeverChangesEarlierFillsOrOrders() {
-        let bars = BarSeries.randomWalk(count: 20_000, volatility: 0.002, seed: 11)
+        let bars = BarSeries.randomWalk(count: 6_000, volatility: 0.002, seed: 11)
         let engine = BacktestEngine(parameters: HedgeGridParameters(), exchange: Self.exchange(), recordEvents: true)
         let original = engine.run(bars: bars, startIndex: 100)
-        for cut in [5_000, 12_345] {
+        for cut in [2_000, 4_321] {
             var altered = bars
             for index in (cut + 1)..<altered.count {
                 altered.open[index] *= 1.3
