@@ -30,3 +30,38 @@ public struct DataListParams: Codable, Sendable {
         self.workingDirectory = workingDirectory
     }
 }
+
+/// Params of `data/verify`.
+public struct DataVerifyParams: Codable, Sendable {
+    public var symbol: String
+    /// UTC ms, inclusive; default: everything.
+    public var start: Int64?
+    /// UTC ms, exclusive.
+    public var end: Int64?
+    public var output: String?
+    public var workingDirectory: String?
+
+    public init(symbol: String, start: Int64? = nil, end: Int64? = nil, output: String? = nil, workingDirectory: String? = nil) {
+        self.symbol = symbol
+        self.start = start
+        self.end = end
+        self.output = output
+        self.workingDirectory = workingDirectory
+    }
+}
+
+/// Params of `data/delete`.
+public struct DataDeleteParams: Codable, Sendable {
+    public var symbol: String
+    /// `last`, `mark`, `funding` or `trades`; default: all of the symbol's data.
+    public var dataType: String?
+    public var output: String?
+    public var workingDirectory: String?
+
+    public init(symbol: String, dataType: String? = nil, output: String? = nil, workingDirectory: String? = nil) {
+        self.symbol = symbol
+        self.dataType = dataType
+        self.output = output
+        self.workingDirectory = workingDirectory
+    }
+}

@@ -21,6 +21,8 @@ public enum MethodName {
     // Market data.
     public static let dataImport = "data/import"
     public static let dataList = "data/list"
+    public static let dataVerify = "data/verify"
+    public static let dataDelete = "data/delete"
     // Backtests.
     public static let backtestRun = "backtest/run"
     // Test support.

@@ -8,13 +8,7 @@ enum DataMethods {
         server.register(MethodName.dataImport) { context, params in
             let request = try params.decodeParams(DataImportParams.self)
             guard !request.files.isEmpty else { throw RPCError.invalidParams("field 'files' must list at least one file") }
-            var kind: DataKind?
-            if let name = request.dataType {
-                guard let parsed = DataKind(rawValue: name) else {
-                    throw RPCError.invalidParams("field 'dataType' must be one of last, mark, funding, trades (got '\(name)')")
-                }
-                kind = parsed
-            }
+            let kind = try dataKind(request.dataType)
             let directory = request.workingDirectory ?? FileManager.default.currentDirectoryPath
             let files = request.files.map { absolute($0, in: directory) }
             let root = catalogRoot(request.output, workingDirectory: directory, server: context.server)
@@ -40,6 +34,54 @@ enum DataMethods {
             } catch let error as MarketDataError {
                 throw RPCError(code: RPCError.dataFailedCode, message: error.description)
             }
+        }
+    }
+
+    /// Opens an existing catalog, or says there is none.
+    static func existingCatalog(_ root: String) throws -> MarketCatalog {
+        guard FileManager.default.fileExists(atPath: root + "/catalog.sqlite") else {
+            throw RPCError(code: RPCError.dataFailedCode, message: "no catalog at \(root)")
+        }
+        do {
+            return try MarketCatalog(root: root)
+        } catch {
+            throw RPCError(code: RPCError.dataFailedCode, message: "\(error)")
+        }
+    }
+
+    static func dataKind(_ name: String?) throws -> DataKind? {
+        guard let name else { return nil }
+        guard let kind = DataKind(rawValue: name) else {
+            throw RPCError.invalidParams("field 'dataType' must be one of last, mark, funding, trades (got '\(name)')")
+        }
+        return kind
+    }
+
+    static func registerMaintenance(on server: RPCServer) {
+        server.register(MethodName.dataVerify) { context, params in
+            let request = try params.decodeParams(DataVerifyParams.self)
+            let directory = request.workingDirectory ?? FileManager.default.currentDirectoryPath
+            let catalog = try existingCatalog(catalogRoot(request.output, workingDirectory: directory, server: context.server))
+            let report = try await Task.detached(priority: .userInitiated) {
+                try CatalogVerifier(catalog: catalog).verify(symbol: request.symbol, start: request.start ?? .min, end: request.end ?? .max)
+            }.value
+            guard !report.rowsChecked.isEmpty else {
+                throw RPCError(code: RPCError.dataFailedCode, message: "no data for \(request.symbol) in \(catalog.root)")
+            }
+            var answer = try JSONValue(encoding: report)
+            if case .object(var members) = answer {
+                members["ok"] = .bool(report.ok)
+                answer = .object(members)
+            }
+            return answer
+        }
+        server.register(MethodName.dataDelete) { context, params in
+            let request = try params.decodeParams(DataDeleteParams.self)
+            let kind = try dataKind(request.dataType)
+            let directory = request.workingDirectory ?? FileManager.default.currentDirectoryPath
+            let catalog = try existingCatalog(catalogRoot(request.output, workingDirectory: directory, server: context.server))
+            let removed = try catalog.delete(symbol: request.symbol, kind: kind)
+            return ["rowsRemoved": .int(Int64(removed))]
         }
     }
 

@@ -34,6 +34,7 @@ public final class RPCServer: Sendable {
         BuiltinMethods.register(on: self)
         BacktestMethods.register(on: self)
         DataMethods.register(on: self)
+        DataMethods.registerMaintenance(on: self)
     }
 
     /// Adds or replaces the handler of `method`.

@@ -5,7 +5,7 @@ import HedgeGridRPC
 /// `hgctl data import|list`: the market-data catalog.
 struct DataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "data", abstract: "Manage the market-data catalog.", subcommands: [Import.self, List.self])
+        commandName: "data", abstract: "Manage the market-data catalog.", subcommands: [Import.self, List.self, Verify.self, Delete.self])
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -48,6 +48,71 @@ struct DataCommand: AsyncParsableCommand {
             print("catalog: \(result["catalog"]?.stringValue ?? "")")
             DataCommand.printCoverage(result["coverage"])
         }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a symbol's data: gaps (with their ranges), duplicates, OHLC violations, irregular funding intervals. Exits 1 when something is wrong.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The symbol, e.g. NEARUSDT.") var symbol: String
+        @Option(help: "UTC start (inclusive), e.g. 2025-09-01.") var start: String?
+        @Option(help: "UTC end (exclusive).") var end: String?
+        @Option(help: "The catalog folder (default: the daemon's <state>/catalog).") var output: String?
+
+        func run() async throws {
+            let client = try global.connect()
+            let params = DataVerifyParams(
+                symbol: symbol, start: try start.map { try DataCommand.utcMilliseconds($0, option: "--start") },
+                end: try end.map { try DataCommand.utcMilliseconds($0, option: "--end") }, output: output,
+                workingDirectory: FileManager.default.currentDirectoryPath)
+            let result = await Console.call(client, MethodName.dataVerify, try JSONValue(encoding: params))
+            let ok = result["ok"]?.boolValue ?? false
+            if global.json {
+                Console.printJSON(result)
+            } else {
+                let checked = (result["rowsChecked"]?.objectValue ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.intValue ?? 0)" }
+                print("\(symbol): checked \(checked.joined(separator: ", ")) rows")
+                for finding in result["findings"]?.arrayValue ?? [] {
+                    func time(_ key: String) -> String {
+                        ISO8601Timestamp.string(from: Date(timeIntervalSince1970: Double(finding[key]?.intValue ?? 0) / 1000))
+                    }
+                    print("  \(finding["kind"]?.stringValue ?? "") \(finding["problem"]?.stringValue ?? ""): \(time("from")) .. \(time("to")) \(finding["detail"]?.stringValue ?? "")")
+                }
+                for (key, count) in (result["counts"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    print("  \(key): \(count.intValue ?? 0)")
+                }
+                print(ok ? "ok" : "problems found")
+            }
+            if !ok { throw ExitCode(ExitCodes.failure) }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a symbol's data (one type, or all) from the catalog.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The symbol, e.g. NEARUSDT.") var symbol: String
+        @Option(name: .customLong("data-type"), help: "last, mark, funding or trades (default: all).") var dataType: String?
+        @Option(help: "The catalog folder (default: the daemon's <state>/catalog).") var output: String?
+
+        func run() async throws {
+            let client = try global.connect()
+            let params = DataDeleteParams(symbol: symbol, dataType: dataType, output: output, workingDirectory: FileManager.default.currentDirectoryPath)
+            let result = await Console.call(client, MethodName.dataDelete, try JSONValue(encoding: params))
+            if global.json { Console.printJSON(result) } else { print("\(result["rowsRemoved"]?.intValue ?? 0) rows removed") }
+        }
+    }
+
+    /// `2025-09-01` or `2025-09-01T12:00:00Z` (UTC) as epoch milliseconds.
+    static func utcMilliseconds(_ text: String, option: String) throws -> Int64 {
+        var candidate = text
+        if candidate.count == 10 { candidate += "T00:00:00Z" }
+        if !candidate.hasSuffix("Z") { candidate += "Z" }
+        guard let date = try? Date(candidate, strategy: .iso8601) else {
+            throw ValidationError("\(option) must be a UTC date like 2025-09-01 or 2025-09-01T00:00:00Z, got '\(text)'")
+        }
+        return Int64((date.timeIntervalSince1970 * 1000).rounded())
     }
 
     static func printCoverage(_ coverage: JSONValue?) {

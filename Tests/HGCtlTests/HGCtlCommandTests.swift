@@ -212,3 +212,28 @@ import Glibc
         #expect(bad.stderr == "hgctl: /no/such/NEARUSDT-1m-2025-01.zip: no such file\n")
     }
 }
+
+/// `hgctl data verify|delete`.
+@Suite struct HGCtlDataMaintenanceTests {
+    @Test func verifyExitsOneOnAGapAndDeleteEmptiesTheCatalog() throws {
+        let sandbox = HGCtlCommandTests.Sandbox()
+        defer { sandbox.cleanUp() }
+        let output = sandbox.scratch.file("catalog")
+        let bundled = HGCtlBacktestTests.root + "/data/bundled/"
+        let imported = try sandbox.hgctl("data", "import", bundled + "NEARUSDT-1m-2025-09.zip", bundled + "NEARUSDT-1m-2025-11.zip", "--output", output)
+        #expect(imported.status == 0, "stderr: \(imported.stderr)")
+        let bad = try sandbox.hgctl("data", "verify", "--symbol", "NEARUSDT", "--output", output)
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("last gap: 2025-10-01T00:00:00Z .. 2025-11-01T00:00:00Z 44640 missing minutes"))
+        let good = try sandbox.hgctl("data", "verify", "--symbol", "NEARUSDT", "--start", "2025-09-01", "--end", "2025-10-01", "--output", output)
+        #expect(good.status == 0, "stdout: \(good.stdout) stderr: \(good.stderr)")
+        #expect(good.stdout.hasSuffix("ok\n"))
+        let deleted = try sandbox.hgctl("data", "delete", "--symbol", "NEARUSDT", "--output", output)
+        #expect(deleted.stdout == "86400 rows removed\n")
+        let none = try sandbox.hgctl("data", "verify", "--symbol", "NEARUSDT", "--output", output)
+        #expect(none.status == 1)
+        #expect(none.stderr.contains("no data for NEARUSDT"))
+        let badDate = try sandbox.hgctl("data", "verify", "--symbol", "NEARUSDT", "--start", "soon", "--output", output)
+        #expect(badDate.status == 64)
+    }
+}

@@ -114,3 +114,48 @@ import Testing
         #expect(try catalog.coverage().isEmpty)
     }
 }
+
+/// `CatalogVerifier` and deletion.
+@Suite struct CatalogVerifierTests {
+    @Test func aMissingMonthIsAGapWithItsRange() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let catalog = try MarketCatalog(root: scratch.path)
+        try catalog.importFiles([MarketCatalogTests.bundled + "/NEARUSDT-1m-2025-09.zip", MarketCatalogTests.bundled + "/NEARUSDT-1m-2025-11.zip",
+                                 MarketCatalogTests.bundled + "/NEARUSDT-fundingRate-2025-09_2025-11.csv"])
+        let report = try CatalogVerifier(catalog: catalog).verify(symbol: "NEARUSDT")
+        #expect(!report.ok)
+        #expect(report.counts == ["last.gap": 1])
+        let gap = try #require(report.findings.first)
+        #expect(gap.from == 1_759_276_800_000)  // 2025-10-01T00:00Z
+        #expect(gap.to == 1_761_955_200_000)    // 2025-11-01T00:00Z
+        #expect(gap.detail == "\(31 * 1_440) missing minutes")
+        // September alone is clean.
+        #expect(try CatalogVerifier(catalog: catalog).verify(symbol: "NEARUSDT", start: 0, end: 1_759_276_800_000).ok)
+    }
+
+    @Test func ohlcViolationsAndIrregularFundingAreFound() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let catalog = try MarketCatalog(root: scratch.path)
+        let t: Int64 = 1_756_684_800_000
+        try catalog.store(symbol: "X", kind: .last, times: [t, t + 60_000], columns: [[1, 1], [1.1, 0.9], [0.9, 0.95], [1.05, 1.0]])
+        try catalog.store(symbol: "X", kind: .funding, times: [t, t + 8 * 3_600_000 + 3, t + 13 * 3_600_000], columns: [[0.0001, 0.0001, 0.0001]])
+        let report = try CatalogVerifier(catalog: catalog).verify(symbol: "X")
+        #expect(report.counts == ["last.ohlc": 1, "funding.funding_interval": 1])
+        #expect(report.findings.first { $0.problem == "ohlc" }?.from == t + 60_000)
+        #expect(report.findings.first { $0.problem == "funding_interval" }?.detail == "5.000 hours between settlements")
+    }
+
+    @Test func deleteRemovesTheDataAndItsFiles() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let catalog = try MarketCatalog(root: scratch.path)
+        try catalog.importFiles([MarketCatalogTests.bundled + "/NEARUSDT-1m-2025-09.zip", MarketCatalogTests.bundled + "/NEARUSDT-fundingRate-2025-09_2025-11.csv"])
+        #expect(try catalog.delete(symbol: "NEARUSDT", kind: .funding) == 273)
+        #expect(try catalog.coverage().map(\.kind) == ["last"])
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/BINANCE/NEARUSDT/funding/2025-09.bin"))
+        #expect(try catalog.delete(symbol: "NEARUSDT") == 43_200)
+        #expect(try catalog.coverage().isEmpty)
+    }
+}

@@ -185,6 +185,22 @@ public final class MarketCatalog: Sendable {
         return TradeSeries(times: rows.times, prices: rows.columns[0])
     }
 
+    /// Removes a symbol's data (one kind, or all); returns the rows removed. The index forgets the
+    /// chunks first, in one transaction, so no reader sees a chunk that is being deleted.
+    @discardableResult
+    public func delete(venue: String = "BINANCE", symbol: String, kind: DataKind? = nil) throws -> Int {
+        let removed = try database.write { db -> [(file: String, rows: Int)] in
+            let filter = kind == nil ? "" : " AND kind = ?"
+            var arguments: StatementArguments = [venue, symbol]
+            if let kind { _ = arguments.append(contentsOf: [kind.rawValue]) }
+            let rows = try Row.fetchAll(db, sql: "SELECT file, rows FROM chunks WHERE venue = ? AND symbol = ?" + filter, arguments: arguments)
+            try db.execute(sql: "DELETE FROM chunks WHERE venue = ? AND symbol = ?" + filter, arguments: arguments)
+            return rows.map { ($0["file"], $0["rows"]) }
+        }
+        for chunk in removed { try? FileManager.default.removeItem(atPath: root + "/" + chunk.file) }
+        return removed.reduce(0) { $0 + $1.rows }
+    }
+
     /// What the catalog holds, per series.
     public func coverage() throws -> [Coverage] {
         try database.read { db in
