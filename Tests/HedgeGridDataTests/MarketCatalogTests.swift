@@ -72,7 +72,7 @@ import Testing
     @Test func aTruncatedChunkIsAClearErrorAndAHalfWrittenOneIsInvisible() throws {
         let scratch = Scratch()
         defer { scratch.remove() }
-        let catalog = try MarketCatalog(root: scratch.path)
+        let catalog = try MarketCatalog(root: scratch.path, cache: nil)
         try catalog.importFiles([Self.bundled + "/NEARUSDT-1m-2025-09.zip"])
         let chunk = scratch.path + "/BINANCE/NEARUSDT/last/2025-09.bin"
         // A temporary file left by a killed import is never read.
@@ -112,6 +112,38 @@ import Testing
             try catalog.importFiles([Self.bundled + "/NEARUSDT-1m-2025-09.zip", bad])
         }
         #expect(try catalog.coverage().isEmpty)
+    }
+}
+
+/// Reads kept in memory.
+@Suite struct SeriesCacheTests {
+    @Test func repeatedReadsComeFromMemoryUntilTheChunkChanges() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let cache = SeriesCache(capacityBytes: 64 << 20)
+        let catalog = try MarketCatalog(root: scratch.path, cache: cache)
+        try catalog.importFiles([MarketCatalogTests.bundled + "/NEARUSDT-1m-2025-09.zip"])
+        let first = try catalog.bars(symbol: "NEARUSDT", start: 0, end: .max)
+        let second = try catalog.bars(symbol: "NEARUSDT", start: 0, end: .max)
+        #expect(first == second)
+        #expect(cache.statistics.hits == 1 && cache.statistics.misses == 1)
+        // Rewriting the same times with other values bumps the chunk's version: no stale read.
+        try catalog.store(symbol: "NEARUSDT", kind: .last, times: [first.openTimes[0]], columns: [[9], [9], [9], [9]])
+        let third = try catalog.bars(symbol: "NEARUSDT", start: 0, end: .max)
+        #expect(third.close[0] == 9)
+        #expect(cache.statistics.misses == 2)
+    }
+
+    @Test func theCacheStaysWithinItsCapacity() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let cache = SeriesCache(capacityBytes: 43_200 * 40 + 100)  // one month of bars
+        let catalog = try MarketCatalog(root: scratch.path, cache: cache)
+        try catalog.importFiles([MarketCatalogTests.bundled + "/NEARUSDT-1m-2025-09.zip", MarketCatalogTests.bundled + "/NEARUSDT-1m-2025-11.zip"])
+        _ = try catalog.bars(symbol: "NEARUSDT", start: 0, end: 1_759_276_800_000)
+        _ = try catalog.bars(symbol: "NEARUSDT", start: 1_759_276_800_000, end: .max)
+        #expect(cache.statistics.entries == 1)
+        #expect(cache.statistics.bytes <= cache.capacityBytes)
     }
 }
 

@@ -24,10 +24,15 @@ public final class MarketCatalog: Sendable {
 
     public let root: String
     private let database: DatabaseQueue
+    private let cache: SeriesCache?
+    /// A random id made when the catalog was created: a catalog deleted and made again never
+    /// serves the old one's cached reads.
+    private let identity: String
 
-    /// Opens (creating if needed) the catalog in `root`.
-    public init(root: String) throws {
-        self.root = root
+    /// Opens (creating if needed) the catalog in `root`; reads go through `cache` (nil: none).
+    public init(root: String, cache: SeriesCache? = .shared) throws {
+        self.root = (root as NSString).standardizingPath
+        self.cache = cache
         do {
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
             var configuration = Configuration()
@@ -43,7 +48,16 @@ public final class MarketCatalog: Sendable {
                         PRIMARY KEY (venue, symbol, kind, month));
                     """)
             }
+            migrator.registerMigration("v2: chunk versions") { db in
+                // Bumped on every write of a chunk, so cached reads of it are never stale.
+                try db.execute(sql: "ALTER TABLE chunks ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
+            }
+            migrator.registerMigration("v3: identity") { db in
+                try db.execute(sql: "CREATE TABLE identity (id TEXT NOT NULL)")
+                try db.execute(sql: "INSERT INTO identity (id) VALUES (?)", arguments: [UUID().uuidString])
+            }
             try migrator.migrate(database)
+            identity = try database.read { db in try String.fetchOne(db, sql: "SELECT id FROM identity") ?? "" }
         } catch let error as MarketDataError {
             throw error
         } catch {
@@ -112,7 +126,8 @@ public final class MarketCatalog: Sendable {
                 sql: """
                     INSERT INTO chunks (venue, symbol, kind, month, first_ms, last_ms, rows, file) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (venue, symbol, kind, month) DO UPDATE SET
-                        first_ms = excluded.first_ms, last_ms = excluded.last_ms, rows = excluded.rows, file = excluded.file
+                        first_ms = excluded.first_ms, last_ms = excluded.last_ms, rows = excluded.rows, file = excluded.file,
+                        version = chunks.version + 1
                     """,
                 arguments: [venue, symbol, kind.rawValue, month.description, mergedTimes.first!, mergedTimes.last!, mergedTimes.count, relative])
         }
@@ -152,11 +167,21 @@ public final class MarketCatalog: Sendable {
 
     /// The rows of one series with times in [start, end).
     public func rows(venue: String = "BINANCE", symbol: String, kind: DataKind, start: Int64, end: Int64) throws -> (times: [Int64], columns: [[Double]]) {
-        let files = try database.read { db in
-            try String.fetchAll(db, sql: """
-                SELECT file FROM chunks WHERE venue = ? AND symbol = ? AND kind = ? AND last_ms >= ? AND first_ms < ? ORDER BY month
+        let chunks = try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT file, rows, version FROM chunks WHERE venue = ? AND symbol = ? AND kind = ? AND last_ms >= ? AND first_ms < ? ORDER BY month
                 """, arguments: [venue, symbol, kind.rawValue, start, end])
         }
+        let files: [String] = chunks.map { $0["file"] }
+        // The chunks' index rows are part of the key: any import that changes them misses the cache.
+        let fingerprint = chunks.map { row -> String in
+            let file: String = row["file"]
+            let rows: Int = row["rows"]
+            let version: Int = row["version"]
+            return "\(file):\(rows):\(version)"
+        }.joined(separator: ",")
+        let key = "\(root)|\(identity)|\(venue)|\(symbol)|\(kind.rawValue)|\(start)|\(end)|\(fingerprint)"
+        if let cached = cache?.value(for: key) { return cached }
         var times: [Int64] = []
         var columns = Array(repeating: [Double](), count: ChunkFile.columnCount(kind))
         for file in files {
@@ -166,6 +191,7 @@ public final class MarketCatalog: Sendable {
             times.append(contentsOf: chunk.times[lower..<upper])
             for column in 0..<columns.count { columns[column].append(contentsOf: chunk.columns[column][lower..<upper]) }
         }
+        cache?.store((times, columns), for: key)
         return (times, columns)
     }
 
