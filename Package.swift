@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         // libsystemd: sd_notify, sd_listen_fds, sd_watchdog_enabled.
@@ -34,6 +35,7 @@ let package = Package(
                 "HedgeGridCore",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Backtests as users run them: YAML configs, data files, the engine, report files.
@@ -93,7 +95,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HedgeGridDataTests",
-            dependencies: ["HedgeGridData", "HedgeGridCore", "HedgeGridTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: [
+                "HedgeGridData", "HedgeGridCore", "HedgeGridTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(name: "HedgeGridRPCTests", dependencies: ["HedgeGridRPC"]),
         .testTarget(
