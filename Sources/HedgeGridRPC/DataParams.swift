@@ -65,3 +65,34 @@ public struct DataDeleteParams: Codable, Sendable {
         self.workingDirectory = workingDirectory
     }
 }
+
+/// Params of `data/download` (a job).
+public struct DataDownloadParams: Codable, Sendable {
+    public var symbol: String
+    /// UTC ms, inclusive.
+    public var start: Int64
+    /// UTC ms, exclusive.
+    public var end: Int64
+    /// Any of `last`, `mark`, `funding`, `trades` (default: last and funding).
+    public var dataTypes: [String]?
+    /// `bulk` (REST and `auto` are not implemented yet).
+    public var mode: String?
+    /// Default: `HEDGEGRID_BULK_URL` of the daemon, else https://data.binance.vision.
+    public var bulkUrl: String?
+    public var output: String?
+    public var workingDirectory: String?
+
+    public init(
+        symbol: String, start: Int64, end: Int64, dataTypes: [String]? = nil, mode: String? = nil, bulkUrl: String? = nil,
+        output: String? = nil, workingDirectory: String? = nil
+    ) {
+        self.symbol = symbol
+        self.start = start
+        self.end = end
+        self.dataTypes = dataTypes
+        self.mode = mode
+        self.bulkUrl = bulkUrl
+        self.output = output
+        self.workingDirectory = workingDirectory
+    }
+}

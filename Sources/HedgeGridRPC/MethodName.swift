@@ -20,6 +20,7 @@ public enum MethodName {
     public static let jobFinished = "job/finished"
     // Market data.
     public static let dataImport = "data/import"
+    public static let dataDownload = "data/download"
     public static let dataList = "data/list"
     public static let dataVerify = "data/verify"
     public static let dataDelete = "data/delete"

@@ -57,6 +57,60 @@ enum DataMethods {
         return kind
     }
 
+    static func registerDownload(on server: RPCServer) {
+        server.register(MethodName.dataDownload) { context, params in
+            let request = try params.decodeParams(DataDownloadParams.self)
+            guard request.end > request.start else { throw RPCError.invalidParams("field 'end' must be after 'start'") }
+            guard (request.mode ?? "bulk") == "bulk" else {
+                throw RPCError.invalidParams("field 'mode': only 'bulk' is implemented so far (REST and auto are not)")
+            }
+            let kinds = try (request.dataTypes ?? ["last", "funding"]).map { name -> DataKind in
+                guard let kind = DataKind(rawValue: name) else {
+                    throw RPCError.invalidParams("field 'dataTypes' takes last, mark, funding, trades (got '\(name)')")
+                }
+                return kind
+            }
+            let base = request.bulkUrl ?? ProcessInfo.processInfo.environment["HEDGEGRID_BULK_URL"] ?? BulkDownloader.defaultBaseURL.absoluteString
+            guard let baseURL = URL(string: base), baseURL.scheme == "http" || baseURL.scheme == "https" else {
+                throw RPCError.invalidParams("field 'bulkUrl' must be an http or https URL (got '\(base)')")
+            }
+            let directory = request.workingDirectory ?? FileManager.default.currentDirectoryPath
+            let root = catalogRoot(request.output, workingDirectory: directory, server: context.server)
+            let catalog: MarketCatalog
+            do {
+                catalog = try MarketCatalog(root: root)
+            } catch {
+                throw RPCError(code: RPCError.dataFailedCode, message: "\(error)")
+            }
+            let title = "download \(request.symbol) \(kinds.map(\.rawValue).joined(separator: ","))"
+            let info = try await context.server.jobs.start(kind: MethodName.dataDownload, title: title, owner: context.session.id) { progress in
+                var fetcher = HTTPFetcher()
+                fetcher.onWait = { url, reason, wait in
+                    Task { await progress.report(message: "waiting \(wait) after \(reason): \((url as NSString).lastPathComponent)") }
+                }
+                let downloader = BulkDownloader(catalog: catalog, baseURL: baseURL, fetcher: fetcher)
+                do {
+                    let summary = try await downloader.download(symbol: request.symbol, kinds: kinds, start: request.start, end: request.end) { step in
+                        let percentage = step.filesTotal > 0 ? step.filesDone * 100 / step.filesTotal : 100
+                        let message = "\(step.filesDone)/\(step.filesTotal) files, \(step.rowsAdded) rows, \(step.bytes) bytes: \(step.message)"
+                        Task { await progress.report(percentage: percentage, message: message) }
+                    }
+                    return try JSONValue(encoding: DownloadAnswer(catalog: root, summary: summary))
+                } catch let error as MarketDataError {
+                    throw RPCError(code: RPCError.dataFailedCode, message: error.description)
+                } catch let error as HTTPFetcher.FetchError {
+                    throw RPCError(code: RPCError.dataFailedCode, message: error.description)
+                }
+            }
+            return try JSONValue(encoding: JobStarted(jobId: info.id))
+        }
+    }
+
+    struct DownloadAnswer: Encodable {
+        var catalog: String
+        var summary: BulkDownloader.Summary
+    }
+
     static func registerMaintenance(on server: RPCServer) {
         server.register(MethodName.dataVerify) { context, params in
             let request = try params.decodeParams(DataVerifyParams.self)

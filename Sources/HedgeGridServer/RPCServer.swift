@@ -35,6 +35,7 @@ public final class RPCServer: Sendable {
         BacktestMethods.register(on: self)
         DataMethods.register(on: self)
         DataMethods.registerMaintenance(on: self)
+        DataMethods.registerDownload(on: self)
     }
 
     /// Adds or replaces the handler of `method`.

@@ -5,7 +5,7 @@ import HedgeGridRPC
 /// `hgctl data import|list`: the market-data catalog.
 struct DataCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "data", abstract: "Manage the market-data catalog.", subcommands: [Import.self, List.self, Verify.self, Delete.self])
+        commandName: "data", abstract: "Manage the market-data catalog.", subcommands: [Download.self, Import.self, List.self, Verify.self, Delete.self])
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -47,6 +47,51 @@ struct DataCommand: AsyncParsableCommand {
             }
             print("catalog: \(result["catalog"]?.stringValue ?? "")")
             DataCommand.printCoverage(result["coverage"])
+        }
+    }
+
+    struct Download: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Download Binance USDⓈ-M data into the catalog (bulk archives, checksums verified; what is there is not fetched again).",
+            discussion: "Start inclusive, end exclusive, dates in UTC. Only --mode bulk is implemented so far.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only binance.") var source = "binance"
+        @Option(help: "The symbol, e.g. BTCUSDT.") var symbol: String
+        @Option(help: "UTC start (inclusive), e.g. 2024-04-01.") var start: String
+        @Option(help: "UTC end (exclusive), e.g. 2024-10-01.") var end: String
+        @Option(name: .customLong("data-types"), help: "Comma-separated: last, mark, funding, trades (default: last,funding).")
+        var dataTypes = "last,funding"
+        @Option(help: "bulk (rest and auto come later).") var mode = "bulk"
+        @Option(name: .customLong("bulk-url"), help: "Archive base URL (default: HEDGEGRID_BULK_URL, else https://data.binance.vision).")
+        var bulkURL: String?
+        @Option(help: "The catalog folder (default: the daemon's <state>/catalog).") var output: String?
+
+        func validate() throws {
+            guard source == "binance" else { throw ValidationError("--source must be binance") }
+        }
+
+        func run() async throws {
+            let client = try global.connect()
+            let params = DataDownloadParams(
+                symbol: symbol, start: try DataCommand.utcMilliseconds(start, option: "--start"),
+                end: try DataCommand.utcMilliseconds(end, option: "--end"),
+                dataTypes: dataTypes.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }, mode: mode,
+                bulkUrl: bulkURL ?? ProcessInfo.processInfo.environment["HEDGEGRID_BULK_URL"], output: output,
+                workingDirectory: FileManager.default.currentDirectoryPath)
+            let started = Console.decode(await Console.call(client, MethodName.dataDownload, try JSONValue(encoding: params)), as: JobStarted.self)
+            let info = await JobWaiter.wait(for: started.jobId, client: client, showProgress: !global.json)
+            if global.json {
+                JobWaiter.report(info, json: true)
+                return
+            }
+            if info.state == .succeeded, let summary = info.result?["summary"] {
+                print("downloaded \(summary["filesDownloaded"]?.intValue ?? 0) files (\(summary["bytes"]?.intValue ?? 0) bytes), skipped \(summary["filesSkipped"]?.intValue ?? 0) already in the catalog, \(summary["rowsAdded"]?.intValue ?? 0) new rows into \(info.result?["catalog"]?.stringValue ?? "")")
+                for missing in summary["missing"]?.arrayValue ?? [] {
+                    Console.note("not in the archive (yet): \(missing.stringValue ?? "")")
+                }
+            }
+            JobWaiter.report(info, json: false, quiet: true)
         }
     }
 

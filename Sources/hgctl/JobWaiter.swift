@@ -23,10 +23,10 @@ enum JobWaiter {
     }
 
     /// Prints the job's outcome and exits non-zero when it did not succeed.
-    static func report(_ info: JobInfo, json: Bool) {
+    static func report(_ info: JobInfo, json: Bool, quiet: Bool = false) {
         if json {
             Console.printJSON((try? JSONValue(encoding: info)) ?? .null)
-        } else {
+        } else if !quiet {
             print("\(info.id) \(info.state.rawValue)" + (info.result.map { ": \($0.jsonText)" } ?? ""))
         }
         switch info.state {

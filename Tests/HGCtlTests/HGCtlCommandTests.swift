@@ -237,3 +237,33 @@ import Glibc
         #expect(badDate.status == 64)
     }
 }
+
+/// `hgctl data download` against a local server in Binance's archive layout.
+@Suite struct HGCtlDownloadTests {
+    @Test func downloadsOnceThenSkips() throws {
+        let sandbox = HGCtlCommandTests.Sandbox()
+        defer { sandbox.cleanUp() }
+        let server = try LocalHTTPServer()
+        let zipPath = HGCtlBacktestTests.root + "/data/bundled/NEARUSDT-1m-2025-09.zip"
+        let path = "/data/futures/um/monthly/klines/NEARUSDT/1m/NEARUSDT-1m-2025-09.zip"
+        server.set(path, .ok(try Data(contentsOf: URL(fileURLWithPath: zipPath))))
+        let hash = try ProcessRunner.run("/usr/bin/sha256sum", [zipPath]).stdout.split(separator: " ").first.map(String.init) ?? ""
+        server.set(path + ".CHECKSUM", .ok(Data("\(hash)  NEARUSDT-1m-2025-09.zip\n".utf8)))
+        let output = sandbox.scratch.file("catalog")
+        let arguments = ["data", "download", "--source", "binance", "--symbol", "NEARUSDT", "--start", "2025-09-01", "--end", "2025-10-01",
+                         "--data-types", "last", "--bulk-url", server.baseURL.absoluteString, "--output", output]
+        let first = try ProcessRunner.run(Products.hgctl, arguments, environment: sandbox.environment)
+        #expect(first.status == 0, "stderr: \(first.stderr)")
+        #expect(first.stdout.contains("downloaded 1 files"))
+        #expect(first.stdout.contains("43200 new rows"))
+        let requests = server.requests()
+        let second = try ProcessRunner.run(Products.hgctl, arguments, environment: sandbox.environment)
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("downloaded 0 files"))
+        #expect(second.stdout.contains("skipped 1 already in the catalog"))
+        #expect(server.requests() == requests)
+        let restMode = try ProcessRunner.run(Products.hgctl, arguments + ["--mode", "rest"], environment: sandbox.environment)
+        #expect(restMode.status == 1)
+        #expect(restMode.stderr.contains("only 'bulk' is implemented so far"))
+    }
+}
