@@ -115,7 +115,8 @@ let package = Package(
             dependencies: ["HedgeGridClient", "HedgeGridTransport", "HedgeGridRPC", "HedgeGridTestSupport"]
         ),
         // End-to-end tests of the hgctl binary.
-        .testTarget(name: "HGCtlTests", dependencies: ["HedgeGridClient", "HedgeGridRPC", "HedgeGridTestSupport"]),
+        .testTarget(
+            name: "HGCtlTests", dependencies: ["HedgeGridClient", "HedgeGridRPC", "HedgeGridTestSupport", "HedgeGridData", "HedgeGridCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

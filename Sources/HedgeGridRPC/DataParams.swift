@@ -75,17 +75,20 @@ public struct DataDownloadParams: Codable, Sendable {
     public var end: Int64
     /// Any of `last`, `mark`, `funding`, `trades` (default: last and funding).
     public var dataTypes: [String]?
-    /// `bulk` (REST and `auto` are not implemented yet).
+    /// `auto` (bulk archives, then REST for what they do not have yet; the default), `bulk` or `rest`.
     public var mode: String?
     /// Default: `HEDGEGRID_BULK_URL` of the daemon, else https://data.binance.vision.
     public var bulkUrl: String?
+    /// Default: `HEDGEGRID_REST_URL` of the daemon, else https://fapi.binance.com.
+    public var restUrl: String?
     public var output: String?
     public var workingDirectory: String?
 
     public init(
         symbol: String, start: Int64, end: Int64, dataTypes: [String]? = nil, mode: String? = nil, bulkUrl: String? = nil,
-        output: String? = nil, workingDirectory: String? = nil
+        restUrl: String? = nil, output: String? = nil, workingDirectory: String? = nil
     ) {
+        self.restUrl = restUrl
         self.symbol = symbol
         self.start = start
         self.end = end

@@ -61,8 +61,9 @@ enum DataMethods {
         server.register(MethodName.dataDownload) { context, params in
             let request = try params.decodeParams(DataDownloadParams.self)
             guard request.end > request.start else { throw RPCError.invalidParams("field 'end' must be after 'start'") }
-            guard (request.mode ?? "bulk") == "bulk" else {
-                throw RPCError.invalidParams("field 'mode': only 'bulk' is implemented so far (REST and auto are not)")
+            let mode = request.mode ?? "auto"
+            guard ["auto", "bulk", "rest"].contains(mode) else {
+                throw RPCError.invalidParams("field 'mode' must be auto, bulk or rest (got '\(mode)')")
             }
             let kinds = try (request.dataTypes ?? ["last", "funding"]).map { name -> DataKind in
                 guard let kind = DataKind(rawValue: name) else {
@@ -70,10 +71,15 @@ enum DataMethods {
                 }
                 return kind
             }
-            let base = request.bulkUrl ?? ProcessInfo.processInfo.environment["HEDGEGRID_BULK_URL"] ?? BulkDownloader.defaultBaseURL.absoluteString
-            guard let baseURL = URL(string: base), baseURL.scheme == "http" || baseURL.scheme == "https" else {
-                throw RPCError.invalidParams("field 'bulkUrl' must be an http or https URL (got '\(base)')")
+            func url(_ given: String?, _ variable: String, _ fallback: URL, field: String) throws -> URL {
+                let text = given ?? ProcessInfo.processInfo.environment[variable] ?? fallback.absoluteString
+                guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https" else {
+                    throw RPCError.invalidParams("field '\(field)' must be an http or https URL (got '\(text)')")
+                }
+                return url
             }
+            let baseURL = try url(request.bulkUrl, "HEDGEGRID_BULK_URL", BulkDownloader.defaultBaseURL, field: "bulkUrl")
+            let restURL = try url(request.restUrl, "HEDGEGRID_REST_URL", RESTDownloader.defaultBaseURL, field: "restUrl")
             let directory = request.workingDirectory ?? FileManager.default.currentDirectoryPath
             let root = catalogRoot(request.output, workingDirectory: directory, server: context.server)
             let catalog: MarketCatalog
@@ -88,14 +94,34 @@ enum DataMethods {
                 fetcher.onWait = { url, reason, wait in
                     Task { await progress.report(message: "waiting \(wait) after \(reason): \((url as NSString).lastPathComponent)") }
                 }
-                let downloader = BulkDownloader(catalog: catalog, baseURL: baseURL, fetcher: fetcher)
                 do {
-                    let summary = try await downloader.download(symbol: request.symbol, kinds: kinds, start: request.start, end: request.end) { step in
-                        let percentage = step.filesTotal > 0 ? step.filesDone * 100 / step.filesTotal : 100
-                        let message = "\(step.filesDone)/\(step.filesTotal) files, \(step.rowsAdded) rows, \(step.bytes) bytes: \(step.message)"
-                        Task { await progress.report(percentage: percentage, message: message) }
+                    var summary = BulkDownloader.Summary()
+                    var restRanges: [BulkDownloader.MissingRange] = kinds.map {
+                        BulkDownloader.MissingRange(kind: $0, start: request.start, end: request.end)
                     }
-                    return try JSONValue(encoding: DownloadAnswer(catalog: root, summary: summary))
+                    if mode != "rest" {
+                        let downloader = BulkDownloader(catalog: catalog, baseURL: baseURL, fetcher: fetcher)
+                        summary = try await downloader.download(symbol: request.symbol, kinds: kinds, start: request.start, end: request.end) { step in
+                            let percentage = step.filesTotal > 0 ? step.filesDone * 100 / step.filesTotal : 100
+                            let message = "\(step.filesDone)/\(step.filesTotal) files, \(step.rowsAdded) rows, \(step.bytes) bytes: \(step.message)"
+                            Task { await progress.report(percentage: mode == "auto" ? percentage * 9 / 10 : percentage, message: message) }
+                        }
+                        restRanges = summary.missingRanges.filter { $0.kind != .trades }
+                    }
+                    var restRequests = 0
+                    if mode != "bulk" {
+                        var rest = RESTDownloader(catalog: catalog, baseURL: restURL, fetcher: fetcher)
+                        rest.onWeightWait = { used, wait in
+                            Task { await progress.report(message: "request weight \(used) of 2400 used: waiting \(wait) for the next minute") }
+                        }
+                        for range in restRanges {
+                            await progress.report(message: "REST \(range.kind.rawValue) from \(range.start) to \(range.end)")
+                            let result = try await rest.download(symbol: request.symbol, kinds: [range.kind], start: range.start, end: range.end)
+                            summary.rowsAdded += result.rowsAdded
+                            restRequests += result.requests
+                        }
+                    }
+                    return try JSONValue(encoding: DownloadAnswer(catalog: root, summary: summary, restRequests: restRequests))
                 } catch let error as MarketDataError {
                     throw RPCError(code: RPCError.dataFailedCode, message: error.description)
                 } catch let error as HTTPFetcher.FetchError {
@@ -109,6 +135,7 @@ enum DataMethods {
     struct DownloadAnswer: Encodable {
         var catalog: String
         var summary: BulkDownloader.Summary
+        var restRequests: Int
     }
 
     static func registerMaintenance(on server: RPCServer) {

@@ -53,7 +53,7 @@ struct DataCommand: AsyncParsableCommand {
     struct Download: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Download Binance USDⓈ-M data into the catalog (bulk archives, checksums verified; what is there is not fetched again).",
-            discussion: "Start inclusive, end exclusive, dates in UTC. Only --mode bulk is implemented so far.")
+            discussion: "Start inclusive, end exclusive, dates in UTC. --mode auto takes the bulk archives first and the REST API for what they do not have yet.")
 
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only binance.") var source = "binance"
@@ -62,9 +62,11 @@ struct DataCommand: AsyncParsableCommand {
         @Option(help: "UTC end (exclusive), e.g. 2024-10-01.") var end: String
         @Option(name: .customLong("data-types"), help: "Comma-separated: last, mark, funding, trades (default: last,funding).")
         var dataTypes = "last,funding"
-        @Option(help: "bulk (rest and auto come later).") var mode = "bulk"
+        @Option(help: "auto, bulk or rest.") var mode = "auto"
         @Option(name: .customLong("bulk-url"), help: "Archive base URL (default: HEDGEGRID_BULK_URL, else https://data.binance.vision).")
         var bulkURL: String?
+        @Option(name: .customLong("rest-url"), help: "REST base URL (default: HEDGEGRID_REST_URL, else https://fapi.binance.com).")
+        var restURL: String?
         @Option(help: "The catalog folder (default: the daemon's <state>/catalog).") var output: String?
 
         func validate() throws {
@@ -77,7 +79,8 @@ struct DataCommand: AsyncParsableCommand {
                 symbol: symbol, start: try DataCommand.utcMilliseconds(start, option: "--start"),
                 end: try DataCommand.utcMilliseconds(end, option: "--end"),
                 dataTypes: dataTypes.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }, mode: mode,
-                bulkUrl: bulkURL ?? ProcessInfo.processInfo.environment["HEDGEGRID_BULK_URL"], output: output,
+                bulkUrl: bulkURL ?? ProcessInfo.processInfo.environment["HEDGEGRID_BULK_URL"],
+                restUrl: restURL ?? ProcessInfo.processInfo.environment["HEDGEGRID_REST_URL"], output: output,
                 workingDirectory: FileManager.default.currentDirectoryPath)
             let started = Console.decode(await Console.call(client, MethodName.dataDownload, try JSONValue(encoding: params)), as: JobStarted.self)
             let info = await JobWaiter.wait(for: started.jobId, client: client, showProgress: !global.json)
@@ -86,7 +89,7 @@ struct DataCommand: AsyncParsableCommand {
                 return
             }
             if info.state == .succeeded, let summary = info.result?["summary"] {
-                print("downloaded \(summary["filesDownloaded"]?.intValue ?? 0) files (\(summary["bytes"]?.intValue ?? 0) bytes), skipped \(summary["filesSkipped"]?.intValue ?? 0) already in the catalog, \(summary["rowsAdded"]?.intValue ?? 0) new rows into \(info.result?["catalog"]?.stringValue ?? "")")
+                print("downloaded \(summary["filesDownloaded"]?.intValue ?? 0) files (\(summary["bytes"]?.intValue ?? 0) bytes) and made \(info.result?["restRequests"]?.intValue ?? 0) REST requests, skipped \(summary["filesSkipped"]?.intValue ?? 0) already in the catalog, \(summary["rowsAdded"]?.intValue ?? 0) new rows into \(info.result?["catalog"]?.stringValue ?? "")")
                 for missing in summary["missing"]?.arrayValue ?? [] {
                     Console.note("not in the archive (yet): \(missing.stringValue ?? "")")
                 }

@@ -1,4 +1,6 @@
 import Foundation
+import HedgeGridCore
+import HedgeGridData
 import HedgeGridRPC
 import HedgeGridTestSupport
 import Testing
@@ -251,7 +253,7 @@ import Glibc
         server.set(path + ".CHECKSUM", .ok(Data("\(hash)  NEARUSDT-1m-2025-09.zip\n".utf8)))
         let output = sandbox.scratch.file("catalog")
         let arguments = ["data", "download", "--source", "binance", "--symbol", "NEARUSDT", "--start", "2025-09-01", "--end", "2025-10-01",
-                         "--data-types", "last", "--bulk-url", server.baseURL.absoluteString, "--output", output]
+                         "--data-types", "last", "--mode", "bulk", "--bulk-url", server.baseURL.absoluteString, "--output", output]
         let first = try ProcessRunner.run(Products.hgctl, arguments, environment: sandbox.environment)
         #expect(first.status == 0, "stderr: \(first.stderr)")
         #expect(first.stdout.contains("downloaded 1 files"))
@@ -262,8 +264,43 @@ import Glibc
         #expect(second.stdout.contains("downloaded 0 files"))
         #expect(second.stdout.contains("skipped 1 already in the catalog"))
         #expect(server.requests() == requests)
-        let restMode = try ProcessRunner.run(Products.hgctl, arguments + ["--mode", "rest"], environment: sandbox.environment)
-        #expect(restMode.status == 1)
-        #expect(restMode.stderr.contains("only 'bulk' is implemented so far"))
+        let badMode = try ProcessRunner.run(Products.hgctl, arguments + ["--mode", "ftp"], environment: sandbox.environment)
+        #expect(badMode.status == 1)
+        #expect(badMode.stderr.contains("field 'mode' must be auto, bulk or rest (got 'ftp')"))
+    }
+}
+
+/// `--mode auto`: what the archives lack comes from the REST API.
+@Suite struct HGCtlAutoDownloadTests {
+    @Test func restFillsWhatTheArchiveDoesNotHave() throws {
+        let sandbox = HGCtlCommandTests.Sandbox()
+        defer { sandbox.cleanUp() }
+        let bulk = try LocalHTTPServer()  // has nothing: every archive file is a 404
+        let rest = try LocalHTTPServer()
+        let bars = try MarketDataFile.bars(from: [HGCtlBacktestTests.root + "/data/bundled/NEARUSDT-1m-2025-09.zip"])
+        rest.handle("/fapi/v1/klines") { query in
+            let start = Int64(query["startTime"] ?? "0") ?? 0
+            let end = Int64(query["endTime"] ?? "") ?? .max
+            var rows: [String] = []
+            var index = bars.openTimes.firstIndex(atOrAfter: start)
+            while index < bars.count && bars.openTimes[index] <= end && rows.count < 1_500 {
+                let open = bars.openTimes[index]
+                rows.append("[\(open),\"\(bars.open[index])\",\"\(bars.high[index])\",\"\(bars.low[index])\",\"\(bars.close[index])\",\"1\",\(open + 59_999),\"1\",1,\"1\",\"1\",\"0\"]")
+                index += 1
+            }
+            return .ok(Data("[\(rows.joined(separator: ","))]".utf8))
+        }
+        let output = sandbox.scratch.file("catalog")
+        let outcome = try ProcessRunner.run(
+            Products.hgctl,
+            ["data", "download", "--symbol", "NEARUSDT", "--start", "2025-09-01", "--end", "2025-09-03", "--data-types", "last",
+             "--bulk-url", bulk.baseURL.absoluteString, "--rest-url", rest.baseURL.absoluteString, "--output", output],
+            environment: sandbox.environment)
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        #expect(outcome.stdout.contains("downloaded 0 files"))
+        #expect(outcome.stdout.contains("made 2 REST requests"))
+        #expect(outcome.stdout.contains("2880 new rows"))
+        #expect(outcome.stderr.contains("not in the archive (yet): data/futures/um/daily/klines/NEARUSDT/1m/NEARUSDT-1m-2025-09-01.zip"))
+        #expect(rest.requests("/fapi/v1/klines") == 2)
     }
 }

@@ -23,6 +23,7 @@ public final class LocalHTTPServer: @unchecked Sendable {
     private let listener: Int32
     private let lock = NSLock()
     private var answers: [String: Answer] = [:]
+    private var handlers: [String: @Sendable ([String: String]) -> Answer] = [:]
     private var counts: [String: Int] = [:]
     private var stopped = false
 
@@ -53,6 +54,13 @@ public final class LocalHTTPServer: @unchecked Sendable {
     public func set(_ path: String, _ answer: Answer) {
         lock.lock()
         answers[path] = answer
+        lock.unlock()
+    }
+
+    /// Answers `path` from its query parameters (for REST endpoints).
+    public func handle(_ path: String, _ handler: @escaping @Sendable ([String: String]) -> Answer) {
+        lock.lock()
+        handlers[path] = handler
         lock.unlock()
     }
 
@@ -101,11 +109,25 @@ public final class LocalHTTPServer: @unchecked Sendable {
         let line = String(decoding: request.prefix { $0 != 0x0D }, as: UTF8.self)
         let parts = line.split(separator: " ")
         guard parts.count >= 2 else { return }
-        let path = String(parts[1].split(separator: "?").first ?? "")
+        let target = parts[1].split(separator: "?", maxSplits: 1)
+        let path = String(target.first ?? "")
+        var query: [String: String] = [:]
+        if target.count > 1 {
+            for pair in target[1].split(separator: "&") {
+                let keyValue = pair.split(separator: "=", maxSplits: 1)
+                if keyValue.count == 2 { query[String(keyValue[0])] = String(keyValue[1]).removingPercentEncoding }
+            }
+        }
         lock.lock()
         let number = counts[path, default: 0]
         counts[path] = number + 1
+        let handler = handlers[path]
         var answer = answers[path] ?? .status(404, body: Data("not found".utf8))
+        if let handler {
+            lock.unlock()
+            answer = handler(query)
+            lock.lock()
+        }
         if case .sequence(let list) = answer { answer = list[min(number, list.count - 1)] }
         lock.unlock()
         respond(client, answer)

@@ -21,8 +21,25 @@ public struct BulkDownloader: Sendable {
         public var filesSkipped: Int = 0
         /// Files the archive does not have (404): not published yet, or a known hole.
         public var missing: [String] = []
+        /// The time ranges of those files, for the REST source to fill.
+        public var missingRanges: [MissingRange] = []
+
+        public init() {}
         public var rowsAdded: Int = 0
         public var bytes: Int = 0
+    }
+
+    /// A time range of one kind that the archive did not have.
+    public struct MissingRange: Sendable, Codable, Equatable {
+        public var kind: DataKind
+        public var start: Int64
+        public var end: Int64
+
+        public init(kind: DataKind, start: Int64, end: Int64) {
+            self.kind = kind
+            self.start = start
+            self.end = end
+        }
     }
 
     /// One archive file to fetch.
@@ -97,6 +114,12 @@ public struct BulkDownloader: Sendable {
     ) async throws -> Summary {
         let items = plan(symbol: symbol, kinds: kinds, start: start, end: end, now: now)
         var summary = Summary()
+        // What no archive covers yet (the current day; for funding the current month) goes to REST.
+        for kind in kinds {
+            let covered = items.filter { $0.kind == kind }.map(\.end).max() ?? start
+            let upTo = min(end, now)
+            if covered < upTo { summary.missingRanges.append(MissingRange(kind: kind, start: max(covered, start), end: upTo)) }
+        }
         let scratch = catalog.root + "/.downloads"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         for (index, item) in items.enumerated() {
@@ -118,6 +141,7 @@ public struct BulkDownloader: Sendable {
         let archive = try await fetcher.get(url)
         guard archive.status == 200 else {
             summary.missing.append(item.path)
+            summary.missingRanges.append(MissingRange(kind: item.kind, start: item.start, end: item.end))
             return
         }
         summary.bytes += archive.body.count + checksum.body.count
