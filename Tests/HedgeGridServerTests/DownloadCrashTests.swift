@@ -15,7 +15,7 @@ import Glibc
 
     static func serve(_ server: LocalHTTPServer, _ path: String, file: String, slow: Bool) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: file))
-        server.set(path, slow ? .slow(.seconds(8), data) : .ok(data))
+        server.set(path, slow ? .slow(.seconds(300), data) : .ok(data))
         let hash = try ProcessRunner.run("/usr/bin/sha256sum", [file]).stdout.split(separator: " ").first.map(String.init) ?? ""
         server.set(path + ".CHECKSUM", .ok(Data("\(hash)  \((path as NSString).lastPathComponent)\n".utf8)))
     }

@@ -142,7 +142,15 @@ public final class LocalHTTPServer: @unchecked Sendable {
         case .resetMidBody(let body):
             send(client, status: 200, headers: [:], body: body, cutAfter: body.count / 2)
         case .slow(let delay, let body):
-            Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+            // Waits in small steps, and gives up when the server stops, so no test waits for it.
+            let deadline = ContinuousClock.now + delay
+            while ContinuousClock.now < deadline {
+                lock.lock()
+                let done = stopped
+                lock.unlock()
+                if done { return }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
             send(client, status: 200, headers: [:], body: body)
         case .sequence:
             send(client, status: 500, headers: [:], body: Data())
