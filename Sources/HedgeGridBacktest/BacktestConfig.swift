@@ -24,6 +24,10 @@ public struct BacktestConfig: Sendable {
     public var riskFreeRate: Double
     public var periodsPerYear: Double
     public var reportDirectory: String
+    /// The instrument's filters (and maintenance margin, unless given) come from the catalog's
+    /// exchangeInfo: the config has `data.catalog_path` and no `instrument.tick_size`.
+    public var instrumentFromCatalog: Bool
+    public var maintenanceFromConfig: Bool
     /// Bars before `start` fed to the indicators; nil means as many as the strategy needs.
     public var warmUpBars: Int?
     public var warnings: [String]
@@ -55,11 +59,15 @@ public struct BacktestConfig: Sendable {
         warmUpBars = reader.has("data.warmup_bars") ? try reader.int("data.warmup_bars", in: 0...10_000_000) : nil
 
         symbol = catalogPath == nil ? try reader.string("instrument.symbol", default: "UNKNOWN") : try reader.string("instrument.symbol")
-        let filters = InstrumentFilters(
-            tickSize: try reader.double("instrument.tick_size", in: 1e-12...1e9),
-            stepSize: try reader.double("instrument.step_size", in: 1e-12...1e9),
-            minQty: try reader.double("instrument.min_qty", default: 0, in: 0...1e12),
-            minNotional: try reader.double("instrument.min_notional", default: 0, in: 0...1e12))
+        instrumentFromCatalog = catalogPath != nil && !reader.has("instrument.tick_size")
+        let filters = instrumentFromCatalog
+            ? InstrumentFilters(tickSize: 1, stepSize: 1, minQty: 0, minNotional: 0)  // replaced from the catalog at run time
+            : InstrumentFilters(
+                tickSize: try reader.double("instrument.tick_size", in: 1e-12...1e9),
+                stepSize: try reader.double("instrument.step_size", in: 1e-12...1e9),
+                minQty: try reader.double("instrument.min_qty", default: 0, in: 0...1e12),
+                minNotional: try reader.double("instrument.min_notional", default: 0, in: 0...1e12))
+        maintenanceFromConfig = reader.has("instrument.maintenance_margin_rate")
         let maintenance = try reader.double("instrument.maintenance_margin_rate", default: 0.004, in: 0...1)
 
         let venues = try reader.list("venues")

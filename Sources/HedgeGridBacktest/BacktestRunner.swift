@@ -30,6 +30,7 @@ public enum BacktestRunner {
         let clock = ContinuousClock()
         let started = clock.now
         var warnings = strategy.warnings + backtest.warnings
+        var backtest = backtest
         let allBars: BarSeries
         let funding: FundingSeries
         let trades: TradeSeries
@@ -38,6 +39,15 @@ public enum BacktestRunner {
                 throw RunError(description: "no catalog at \(catalogPath) (fill it with hgctl data import or hgctl data download)")
             }
             let catalog = try MarketCatalog(root: catalogPath)
+            if backtest.instrumentFromCatalog {
+                guard let instrument = try catalog.instrument(symbol: backtest.symbol) else {
+                    throw RunError(description: "no instrument filters for \(backtest.symbol) in the catalog \(catalogPath): give instrument.tick_size, step_size, min_qty and min_notional, or download/import exchangeInfo")
+                }
+                backtest.exchange.filters = instrument.filters
+                if !backtest.maintenanceFromConfig, let maintenance = instrument.maintenanceMarginRate {
+                    backtest.exchange.maintenanceMarginRate = maintenance
+                }
+            }
             let kind: DataKind = backtest.barSource == .mark ? .mark : .last
             // Enough history before the start to warm the indicators.
             let warmUpMs = Int64(max(backtest.warmUpBars ?? strategy.parameters.regime.warmUpBars, 0) + 1) * 60_000

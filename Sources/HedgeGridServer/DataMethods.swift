@@ -114,6 +114,11 @@ enum DataMethods {
                         rest.onWeightWait = { used, wait in
                             Task { await progress.report(message: "request weight \(used) of 2400 used: waiting \(wait) for the next minute") }
                         }
+                        do {
+                            try await rest.downloadInstruments()
+                        } catch {
+                            await progress.report(message: "instrument filters not updated: \(error)")
+                        }
                         for range in restRanges {
                             await progress.report(message: "REST \(range.kind.rawValue) from \(range.start) to \(range.end)")
                             let result = try await rest.download(symbol: request.symbol, kinds: [range.kind], start: range.start, end: range.end)

@@ -290,6 +290,7 @@ import Glibc
             }
             return .ok(Data("[\(rows.joined(separator: ","))]".utf8))
         }
+        rest.set("/fapi/v1/exchangeInfo", .ok(Data(#"{"symbols":[{"symbol":"NEARUSDT","filters":[{"filterType":"PRICE_FILTER","tickSize":"0.001"},{"filterType":"LOT_SIZE","stepSize":"1","minQty":"1"}]}]}"#.utf8)))
         let output = sandbox.scratch.file("catalog")
         let outcome = try ProcessRunner.run(
             Products.hgctl,
@@ -302,5 +303,6 @@ import Glibc
         #expect(outcome.stdout.contains("2880 new rows"))
         #expect(outcome.stderr.contains("not in the archive (yet): data/futures/um/daily/klines/NEARUSDT/1m/NEARUSDT-1m-2025-09-01.zip"))
         #expect(rest.requests("/fapi/v1/klines") == 2)
+        #expect(rest.requests("/fapi/v1/exchangeInfo") == 1)
     }
 }

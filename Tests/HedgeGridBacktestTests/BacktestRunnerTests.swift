@@ -138,3 +138,44 @@ import Testing
         }
     }
 }
+
+/// Instrument filters taken from the catalog.
+@Suite struct CatalogInstrumentTests {
+    @Test func filtersComeFromTheCatalogWhenTheConfigHasNone() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let root = BacktestRunnerTests.root
+        let info = scratch.file("exchangeInfo.json")
+        try ExchangeInfoTestsFixture.answer.write(toFile: info, atomically: true, encoding: .utf8)
+        let catalog = try MarketCatalog(root: scratch.file("catalog"))
+        try catalog.importFiles([root + "/data/bundled/NEARUSDT-1m-2025-09.zip", info])
+        var text = try String(contentsOfFile: root + "/configs/backtest/near_2025_09_catalog.yaml", encoding: .utf8)
+        for line in ["  tick_size: 0.001\n", "  step_size: 1\n", "  min_qty: 1\n", "  min_notional: 5\n", "  maintenance_margin_rate: 0.01\n"] {
+            text = text.replacingOccurrences(of: line, with: "")
+        }
+        let config = try BacktestConfig(
+            reader: ConfigReader(yaml: text, file: "b.yaml", environment: ["HEDGEGRID_CATALOG": scratch.file("catalog")]), baseDirectory: root)
+        #expect(config.instrumentFromCatalog)
+        let strategy = try StrategyConfig(reader: ConfigReader(path: root + "/" + BacktestRunnerTests.strategy, environment: [:]))
+        let report = try BacktestRunner.run(strategy: strategy, backtest: config, writeFiles: false)
+        #expect(report.result.metrics.roundTrips > 0)
+        // Without filters anywhere, a clear error.
+        let bare = try MarketCatalog(root: scratch.file("bare"))
+        try bare.importFiles([root + "/data/bundled/NEARUSDT-1m-2025-09.zip"])
+        let noFilters = try BacktestConfig(
+            reader: ConfigReader(yaml: text, file: "b.yaml", environment: ["HEDGEGRID_CATALOG": scratch.file("bare")]), baseDirectory: root)
+        #expect {
+            _ = try BacktestRunner.run(strategy: strategy, backtest: noFilters, writeFiles: false)
+        } throws: { error in
+            "\(error)".hasPrefix("no instrument filters for NEARUSDT in the catalog")
+        }
+    }
+}
+
+enum ExchangeInfoTestsFixture {
+    static let answer = """
+        {"symbols":[{"symbol":"NEARUSDT","maintMarginPercent":"1.0000","filters":[
+          {"filterType":"PRICE_FILTER","tickSize":"0.001"},{"filterType":"LOT_SIZE","stepSize":"1","minQty":"1"},
+          {"filterType":"MIN_NOTIONAL","notional":"5"}]}]}
+        """
+}

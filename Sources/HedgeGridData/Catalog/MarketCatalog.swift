@@ -56,6 +56,14 @@ public final class MarketCatalog: Sendable {
                 try db.execute(sql: "CREATE TABLE identity (id TEXT NOT NULL)")
                 try db.execute(sql: "INSERT INTO identity (id) VALUES (?)", arguments: [UUID().uuidString])
             }
+            migrator.registerMigration("v4: instruments") { db in
+                try db.execute(sql: """
+                    CREATE TABLE instruments (
+                        venue TEXT NOT NULL, symbol TEXT NOT NULL, tick_size REAL NOT NULL, step_size REAL NOT NULL,
+                        min_qty REAL NOT NULL, min_notional REAL NOT NULL, maintenance_margin REAL, source TEXT NOT NULL,
+                        PRIMARY KEY (venue, symbol));
+                    """)
+            }
             try migrator.migrate(database)
             identity = try database.read { db in try String.fetchOne(db, sql: "SELECT id FROM identity") ?? "" }
         } catch let error as MarketDataError {
@@ -139,7 +147,14 @@ public final class MarketCatalog: Sendable {
     @discardableResult
     public func importFiles(_ paths: [String], symbol: String? = nil, kind: DataKind? = nil, venue: String = "BINANCE") throws -> Int {
         var parsed: [(symbol: String, kind: DataKind, times: [Int64], columns: [[Double]])] = []
+        var instruments: [(source: String, list: [ExchangeInfoParser.Instrument])] = []
         for path in paths {
+            // An exchangeInfo answer saved as JSON: its instrument filters.
+            if path.lowercased().hasSuffix(".json") && (path as NSString).lastPathComponent.lowercased().contains("exchangeinfo") {
+                guard let data = FileManager.default.contents(atPath: path) else { throw MarketDataError(file: path, reason: "no such file") }
+                instruments.append((path, try ExchangeInfoParser.parse(data, source: path)))
+                continue
+            }
             guard let fileKind = kind ?? DataKind.guess(fromFileName: path) else {
                 throw MarketDataError(file: path, reason: "cannot tell the data type from the file name; give it (last, mark, funding or trades)")
             }
@@ -159,6 +174,7 @@ public final class MarketCatalog: Sendable {
             }
         }
         var added = 0
+        for item in instruments { try storeInstruments(item.list, venue: venue, source: item.source) }
         for item in parsed {
             added += try store(venue: venue, symbol: item.symbol, kind: item.kind, times: item.times, columns: item.columns)
         }
@@ -209,6 +225,37 @@ public final class MarketCatalog: Sendable {
     public func trades(venue: String = "BINANCE", symbol: String, start: Int64, end: Int64) throws -> TradeSeries {
         let rows = try rows(venue: venue, symbol: symbol, kind: .trades, start: start, end: end)
         return TradeSeries(times: rows.times, prices: rows.columns[0])
+    }
+
+    /// Stores instrument filters (from exchangeInfo), replacing older ones.
+    public func storeInstruments(_ instruments: [ExchangeInfoParser.Instrument], venue: String = "BINANCE", source: String) throws {
+        try database.write { db in
+            for instrument in instruments {
+                try db.execute(
+                    sql: """
+                        INSERT INTO instruments (venue, symbol, tick_size, step_size, min_qty, min_notional, maintenance_margin, source)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (venue, symbol) DO UPDATE SET tick_size = excluded.tick_size, step_size = excluded.step_size,
+                            min_qty = excluded.min_qty, min_notional = excluded.min_notional,
+                            maintenance_margin = excluded.maintenance_margin, source = excluded.source
+                        """,
+                    arguments: [venue, instrument.symbol, instrument.filters.tickSize, instrument.filters.stepSize, instrument.filters.minQty,
+                                instrument.filters.minNotional, instrument.maintenanceMarginRate, source])
+            }
+        }
+    }
+
+    /// A symbol's stored filters, or nil.
+    public func instrument(venue: String = "BINANCE", symbol: String) throws -> ExchangeInfoParser.Instrument? {
+        try database.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM instruments WHERE venue = ? AND symbol = ?", arguments: [venue, symbol]) else {
+                return nil
+            }
+            return ExchangeInfoParser.Instrument(
+                symbol: symbol,
+                filters: InstrumentFilters(tickSize: row["tick_size"], stepSize: row["step_size"], minQty: row["min_qty"], minNotional: row["min_notional"]),
+                maintenanceMarginRate: row["maintenance_margin"])
+        }
     }
 
     /// Removes a symbol's data (one kind, or all); returns the rows removed. The index forgets the

@@ -87,6 +87,17 @@ public struct RESTDownloader: Sendable {
         return (added, requests)
     }
 
+    /// Fetches `/fapi/v1/exchangeInfo` and stores the filters of every symbol.
+    @discardableResult
+    public func downloadInstruments() async throws -> Int {
+        let url = baseURL.appendingPathComponent("/fapi/v1/exchangeInfo")
+        let response = try await fetcher.get(url)
+        guard response.status == 200 else { throw MarketDataError(file: url.absoluteString, reason: "HTTP \(response.status)") }
+        let instruments = try ExchangeInfoParser.parse(response.body, source: url.absoluteString)
+        try catalog.storeInstruments(instruments, source: url.absoluteString)
+        return instruments.count
+    }
+
     private func get(_ path: String, _ query: [String: String]) async throws -> Any {
         var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
