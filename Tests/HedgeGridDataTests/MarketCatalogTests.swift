@@ -191,3 +191,23 @@ import Testing
         #expect(try catalog.coverage().isEmpty)
     }
 }
+
+/// Trades share milliseconds: storing keeps them all and a re-import does not duplicate.
+@Suite struct CatalogTradesTests {
+    @Test func tradesAtTheSameMillisecondAllSurviveAndReimportsReplaceTheirSpan() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let catalog = try MarketCatalog(root: scratch.path, cache: nil)
+        let t: Int64 = 1_756_684_800_000
+        let times: [Int64] = [t, t, t + 5, t + 5, t + 9]
+        let prices = [1.0, 1.1, 1.2, 1.3, 1.4]
+        #expect(try catalog.store(symbol: "X", kind: .trades, times: times, columns: [prices]) == 5)
+        #expect(try catalog.store(symbol: "X", kind: .trades, times: times, columns: [prices]) == 0)
+        let stored = try catalog.trades(symbol: "X", start: 0, end: .max)
+        #expect(stored.times == times)
+        #expect(stored.prices == prices)
+        // A later window adds to it.
+        #expect(try catalog.store(symbol: "X", kind: .trades, times: [t + 20, t + 20], columns: [[2.0, 2.1]]) == 2)
+        #expect(try catalog.trades(symbol: "X", start: 0, end: .max).count == 7)
+    }
+}

@@ -8,6 +8,8 @@ import HedgeGridCore
 /// Writes are crash-safe and idempotent: a chunk is merged with what is there (rows keyed by
 /// time, so overlapping imports never duplicate), written to a temporary file, synced and
 /// renamed; only then does one transaction point the index at it. Readers see only indexed chunks.
+/// Bars and funding are keyed by time; trades (which share milliseconds) replace the time span
+/// they cover.
 public final class MarketCatalog: Sendable {
     /// One series' coverage, for `data/list`.
     public struct Coverage: Sendable, Codable, Equatable {
@@ -103,7 +105,20 @@ public final class MarketCatalog: Sendable {
         var mergedTimes = times
         var mergedColumns = columns
         var added = times.count
-        if let existingFile {
+        if let existingFile, kind == .trades {
+            // Trades can share a millisecond, so they are not keyed by time: the new rows replace
+            // whatever the chunk held over their time span, the rest is kept.
+            let existing = try ChunkFile.read(root + "/" + existingFile, kind: kind)
+            let first = times.min()!
+            let last = times.max()!
+            var combined: [(Int64, Double)] = zip(existing.times, existing.columns[0]).filter { $0.0 < first || $0.0 > last }
+            combined += zip(times, columns[0])
+            // Sorting by time only is stable here: the new rows keep their own order.
+            combined = combined.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element)
+            mergedTimes = combined.map(\.0)
+            mergedColumns = [combined.map(\.1)]
+            added = max(0, combined.count - existing.times.count)
+        } else if let existingFile {
             let existing = try ChunkFile.read(root + "/" + existingFile, kind: kind)
             // Union keyed by time; new rows replace old ones at the same time.
             var rows: [Int64: Int] = [:]
@@ -123,8 +138,8 @@ public final class MarketCatalog: Sendable {
             let order = combinedTimes.indices.sorted { combinedTimes[$0] < combinedTimes[$1] }
             mergedTimes = order.map { combinedTimes[$0] }
             mergedColumns = combinedColumns.map { column in order.map { column[$0] } }
-        } else if !zip(times, times.dropFirst()).allSatisfy({ $0 < $1 }) {
-            let order = times.indices.sorted { times[$0] < times[$1] }
+        } else if !zip(times, times.dropFirst()).allSatisfy({ $0 <= $1 }) {
+            let order = times.indices.sorted { (times[$0], $0) < (times[$1], $1) }
             mergedTimes = order.map { times[$0] }
             mergedColumns = columns.map { column in order.map { column[$0] } }
         }
