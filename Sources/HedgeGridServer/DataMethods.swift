@@ -106,7 +106,7 @@ enum DataMethods {
                             let message = "\(step.filesDone)/\(step.filesTotal) files, \(step.rowsAdded) rows, \(step.bytes) bytes: \(step.message)"
                             Task { await progress.report(percentage: mode == "auto" ? percentage * 9 / 10 : percentage, message: message) }
                         }
-                        restRanges = summary.missingRanges.filter { $0.kind != .trades }
+                        restRanges = summary.missingRanges
                     }
                     var restRequests = 0
                     if mode != "bulk" {

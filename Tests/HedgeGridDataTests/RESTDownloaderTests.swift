@@ -84,3 +84,66 @@ import Testing
         #expect(downloader.weightWait(used: 2_000, now: 45_000) == .milliseconds(15_250))
     }
 }
+
+/// aggTrades over REST: one-hour windows, then paging by id.
+@Suite struct RESTTradesTests {
+    @Test func tradesComeInWindowsUnderAnHourAndPagesById() async throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let start = RESTDownloaderTests.september
+        // 3,500 trades over two hours, several per millisecond at times.
+        var built: [(id: Int64, time: Int64, price: Double)] = []
+        for index in 0..<3_500 {
+            let id = Int64(10_000 + index)
+            let time: Int64 = start + Int64(index / 2) * 2_000
+            let price: Double = 2.0 + Double(index % 7) / 1_000
+            built.append((id, time, price))
+        }
+        let trades = built
+        let server = try LocalHTTPServer()
+        let spans = SpanLog()
+        server.handle("/fapi/v1/aggTrades") { query in
+            var selected: ArraySlice<(id: Int64, time: Int64, price: Double)>
+            if let fromID = query["fromId"].flatMap(Int64.init) {
+                selected = trades.drop { $0.id < fromID }.prefix(1_000)
+            } else {
+                let from = Int64(query["startTime"] ?? "0") ?? 0
+                let to = Int64(query["endTime"] ?? "0") ?? 0
+                spans.add(to - from)
+                guard to - from < 3_600_000 else { return .status(400, body: Data(#"{"code":-1127,"msg":"More than 1 hours between startTime and endTime."}"#.utf8)) }
+                selected = trades.filter { $0.time >= from && $0.time <= to }.prefix(1_000)
+            }
+            let rows: [String] = selected.map { trade in
+                "{\"a\":\(trade.id),\"p\":\"\(trade.price)\",\"q\":\"1\",\"f\":1,\"l\":1,\"T\":\(trade.time),\"m\":true}"
+            }
+            return .ok(Data("[\(rows.joined(separator: ","))]".utf8))
+        }
+        let catalog = try MarketCatalog(root: scratch.file("catalog"), cache: nil)
+        let downloader = RESTDownloader(catalog: catalog, baseURL: server.baseURL, fetcher: BulkDownloaderTests.fastFetcher())
+        let end = start + 2 * 3_600_000
+        let result = try await downloader.download(symbol: "NEARUSDT", kinds: [.trades], start: start, end: end)
+        let stored = try catalog.trades(symbol: "NEARUSDT", start: 0, end: .max)
+        let expected = trades.filter { $0.time < end }
+        #expect(stored.count == expected.count)
+        #expect(stored.times == expected.map(\.time))
+        #expect(result.rowsAdded == expected.count)
+        #expect(spans.values.allSatisfy { $0 < 3_600_000 })
+        #expect(spans.values.count == 2)  // two one-hour windows
+        #expect(result.requests > 2)      // and id pages inside them
+    }
+}
+
+final class SpanLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [Int64] = []
+    func add(_ span: Int64) {
+        lock.lock()
+        list.append(span)
+        lock.unlock()
+    }
+    var values: [Int64] {
+        lock.lock()
+        defer { lock.unlock() }
+        return list
+    }
+}

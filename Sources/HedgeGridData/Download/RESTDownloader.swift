@@ -3,7 +3,8 @@ import HedgeGridCore
 
 /// Downloads from Binance's USDⓈ-M REST API (`https://fapi.binance.com`) what the archives do
 /// not have yet: 1-minute klines (`/fapi/v1/klines`, mark price from `/fapi/v1/markPriceKlines`;
-/// 1,500 a call) and funding rates (`/fapi/v1/fundingRate`; 1,000 a call), paging by time. It
+/// 1,500 a call), funding rates (`/fapi/v1/fundingRate`; 1,000 a call) and aggTrades
+/// (`/fapi/v1/aggTrades`; 1,000 a call, windows under one hour, then by id), paging by time. It
 /// keeps the used request weight (`X-MBX-USED-WEIGHT-1M`) under 80% of the 2,400 a minute by
 /// waiting for the next minute, and never stores a kline that has not closed.
 public struct RESTDownloader: Sendable {
@@ -19,6 +20,7 @@ public struct RESTDownloader: Sendable {
     public static let defaultBaseURL = URL(string: "https://fapi.binance.com")!
     public static let klinesPerCall = 1_500
     public static let fundingPerCall = 1_000
+    public static let tradesPerCall = 1_000
 
     public init(catalog: MarketCatalog, baseURL: URL = defaultBaseURL, fetcher: HTTPFetcher = HTTPFetcher()) {
         self.catalog = catalog
@@ -81,7 +83,37 @@ public struct RESTDownloader: Sendable {
                     cursor = last + 1
                 }
             case .trades:
-                throw MarketDataError(file: baseURL.absoluteString, reason: "trades over REST (aggTrades in one-hour windows) are not implemented yet; use the bulk archives")
+                // aggTrades: windows shorter than one hour by time, then by id within a window.
+                var windowStart = start
+                while windowStart < end {
+                    let windowEnd = min(windowStart + 3_600_000 - 1, end - 1)
+                    var times: [Int64] = []
+                    var prices: [Double] = []
+                    var query = ["symbol": symbol, "startTime": "\(windowStart)", "endTime": "\(windowEnd)", "limit": "\(Self.tradesPerCall)"]
+                    paging: while true {
+                        let page = try await get("/fapi/v1/aggTrades", query)
+                        requests += 1
+                        guard let rows = page as? [[String: Any]] else {
+                            throw MarketDataError(file: baseURL.absoluteString + "/fapi/v1/aggTrades", reason: "the answer is not a list of trades")
+                        }
+                        var lastID: Int64?
+                        for row in rows {
+                            guard let id = Self.int(row["a"] as Any), let time = Self.int(row["T"] as Any), let price = Self.double(row["p"] as Any) else {
+                                throw MarketDataError(file: baseURL.absoluteString + "/fapi/v1/aggTrades", reason: "a trade without a, p and T")
+                            }
+                            lastID = id
+                            if time > windowEnd { break paging }
+                            if time >= windowStart {
+                                times.append(time)
+                                prices.append(price)
+                            }
+                        }
+                        guard rows.count == Self.tradesPerCall, let lastID else { break }
+                        query = ["symbol": symbol, "fromId": "\(lastID + 1)", "limit": "\(Self.tradesPerCall)"]
+                    }
+                    if !times.isEmpty { added += try catalog.store(symbol: symbol, kind: .trades, times: times, columns: [prices]) }
+                    windowStart = windowEnd + 1
+                }
             }
         }
         return (added, requests)
