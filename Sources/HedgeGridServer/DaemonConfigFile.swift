@@ -10,6 +10,8 @@ import Yams
 /// cache_dir: /var/cache/hedgegrid
 /// max_frame_bytes: 16777216
 /// log_level: info
+/// bulk_url: https://data.binance.vision
+/// rest_url: https://fapi.binance.com
 /// ```
 /// Flags and environment variables win over the file.
 public struct DaemonConfigFile: Sendable, Equatable {
@@ -19,6 +21,9 @@ public struct DaemonConfigFile: Sendable, Equatable {
     public var cacheDirectory: String?
     public var maxFrameBytes: Int?
     public var logLevel: String?
+    /// Market-data sources (the defaults of `data/download`).
+    public var bulkURL: String?
+    public var restURL: String?
     /// Keys the file had that the daemon does not know (reported as warnings).
     public var unknownKeys: [String] = []
 
@@ -29,7 +34,7 @@ public struct DaemonConfigFile: Sendable, Equatable {
         public var description: String
     }
 
-    public static let knownKeys = ["socket", "socket_group", "state_dir", "cache_dir", "max_frame_bytes", "log_level"]
+    public static let knownKeys = ["socket", "socket_group", "state_dir", "cache_dir", "max_frame_bytes", "log_level", "bulk_url", "rest_url"]
 
     /// Reads and validates the file.
     public static func load(path: String) throws -> DaemonConfigFile {
@@ -64,6 +69,13 @@ public struct DaemonConfigFile: Sendable, Equatable {
         config.stateDirectory = try string("state_dir")
         config.cacheDirectory = try string("cache_dir")
         config.logLevel = try string("log_level")
+        config.bulkURL = try string("bulk_url")
+        config.restURL = try string("rest_url")
+        for (key, value) in [("bulk_url", config.bulkURL), ("rest_url", config.restURL)] {
+            if let value, !(value.hasPrefix("http://") || value.hasPrefix("https://")) {
+                throw LoadError(description: "\(source): '\(key)' must be an http or https URL (got '\(value)')")
+            }
+        }
         if let level = config.logLevel, !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) {
             throw LoadError(description: "\(source): 'log_level' must be one of trace, debug, info, notice, warning, error, critical (got '\(level)')")
         }

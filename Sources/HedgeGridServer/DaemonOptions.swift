@@ -14,6 +14,9 @@ public struct DaemonOptions: Sendable {
     public var maxFrameBytes: Int
     /// How long running jobs get to persist their state on SIGTERM.
     public var shutdownGrace: Duration
+    /// Market-data sources from the config file.
+    public var bulkURL: String?
+    public var restURL: String?
 
     public init(
         paths: DaemonPaths, stdio: Bool = false, socketGroup: gid_t? = nil,

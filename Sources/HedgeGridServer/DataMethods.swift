@@ -71,15 +71,16 @@ enum DataMethods {
                 }
                 return kind
             }
-            func url(_ given: String?, _ variable: String, _ fallback: URL, field: String) throws -> URL {
-                let text = given ?? ProcessInfo.processInfo.environment[variable] ?? fallback.absoluteString
+            func url(_ given: String?, _ variable: String, _ configured: String?, _ fallback: URL, field: String) throws -> URL {
+                let text = given ?? ProcessInfo.processInfo.environment[variable] ?? configured ?? fallback.absoluteString
                 guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https" else {
                     throw RPCError.invalidParams("field '\(field)' must be an http or https URL (got '\(text)')")
                 }
                 return url
             }
-            let baseURL = try url(request.bulkUrl, "HEDGEGRID_BULK_URL", BulkDownloader.defaultBaseURL, field: "bulkUrl")
-            let restURL = try url(request.restUrl, "HEDGEGRID_REST_URL", RESTDownloader.defaultBaseURL, field: "restUrl")
+            let configuration = context.server.configuration
+            let baseURL = try url(request.bulkUrl, "HEDGEGRID_BULK_URL", configuration.bulkURL, BulkDownloader.defaultBaseURL, field: "bulkUrl")
+            let restURL = try url(request.restUrl, "HEDGEGRID_REST_URL", configuration.restURL, RESTDownloader.defaultBaseURL, field: "restUrl")
             let directory = request.workingDirectory ?? FileManager.default.currentDirectoryPath
             let root = catalogRoot(request.output, workingDirectory: directory, server: context.server)
             let catalog: MarketCatalog

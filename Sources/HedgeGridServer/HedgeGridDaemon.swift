@@ -69,10 +69,11 @@ public final class HedgeGridDaemon: Sendable {
 
     private func runSocket() async throws -> Int32 {
         let (fd, path, activated) = try openListeningSocket()
-        let server = RPCServer(
-            configuration: ServerConfiguration(
-                maxFrameBytes: options.maxFrameBytes, paths: options.paths, socketPath: path, socketActivated: activated),
-            logger: logger)
+        var configuration = ServerConfiguration(
+            maxFrameBytes: options.maxFrameBytes, paths: options.paths, socketPath: path, socketActivated: activated)
+        configuration.bulkURL = options.bulkURL
+        configuration.restURL = options.restURL
+        let server = RPCServer(configuration: configuration, logger: logger)
         server.onStopRequested { [self] in stop() }
         server.jobs.onCountsChanged { [notifier] counts in
             notifier.status("listening on \(path); \(counts.running) job\(counts.running == 1 ? "" : "s") running")
@@ -104,9 +105,10 @@ public final class HedgeGridDaemon: Sendable {
         // print can never corrupt the stream.
         let protocolOut = dup(STDOUT_FILENO)
         dup2(STDERR_FILENO, STDOUT_FILENO)
-        let server = RPCServer(
-            configuration: ServerConfiguration(maxFrameBytes: options.maxFrameBytes, paths: options.paths, socketPath: nil),
-            logger: logger)
+        var configuration = ServerConfiguration(maxFrameBytes: options.maxFrameBytes, paths: options.paths, socketPath: nil)
+        configuration.bulkURL = options.bulkURL
+        configuration.restURL = options.restURL
+        let server = RPCServer(configuration: configuration, logger: logger)
         let exitCode = Mutex<Int32>(0)
         server.onExit { [self] code in
             exitCode.withLock { $0 = code }

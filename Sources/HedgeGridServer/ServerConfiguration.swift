@@ -8,6 +8,9 @@ public struct ServerConfiguration: Sendable {
     /// The socket served, or nil for a stdio-only daemon.
     public var socketPath: String?
     public var socketActivated: Bool
+    /// Market-data sources from the config file; a request or the environment wins over them.
+    public var bulkURL: String?
+    public var restURL: String?
 
     public static let defaultMaxFrameBytes = 16 << 20
 

@@ -39,7 +39,7 @@ struct HedgeGridDaemonCommand: AsyncParsableCommand {
     @Option(name: [.customLong("cache-dir")], help: "Where caches live.")
     var cacheDirectory: String?
 
-    @Option(name: .long, help: "A YAML config file (keys: socket, socket_group, state_dir, cache_dir, max_frame_bytes, log_level).")
+    @Option(name: .long, help: "A YAML config file (keys: socket, socket_group, state_dir, cache_dir, max_frame_bytes, log_level, bulk_url, rest_url).")
     var config: String?
 
     @Option(name: [.customLong("max-frame-bytes")], help: "Largest accepted message body in bytes (default 16 MiB).")
@@ -87,9 +87,11 @@ struct HedgeGridDaemonCommand: AsyncParsableCommand {
             mode: system ? .system : nil,
             flags: .init(socket: socket, stateDirectory: stateDirectory, cacheDirectory: cacheDirectory),
             config: .init(socket: file.socket, stateDirectory: file.stateDirectory, cacheDirectory: file.cacheDirectory))
-        let options = DaemonOptions(
+        var options = DaemonOptions(
             paths: paths, stdio: stdio, socketGroup: group,
             maxFrameBytes: maxFrameBytes ?? file.maxFrameBytes ?? ServerConfiguration.defaultMaxFrameBytes)
+        options.bulkURL = file.bulkURL
+        options.restURL = file.restURL
         let daemon = HedgeGridDaemon(options: options, logger: logger)
         let code = await daemon.run()
         if code != 0 { throw ExitCode(code) }

@@ -117,13 +117,13 @@ import ZIPFoundation
         let scratch = Scratch()
         defer { scratch.remove() }
         let server = try LocalHTTPServer()
-        server.set(Self.monthPath + ".CHECKSUM", .status(418, headers: ["Retry-After": "120"]))
+        server.set(Self.monthPath + ".CHECKSUM", .status(418, headers: ["Retry-After": "120"], body: Data(#"{"code":-1003,"msg":"Way too many requests; IP banned until 1659146760000."}"#.utf8)))
         let catalog = try MarketCatalog(root: scratch.file("catalog"), cache: nil)
         let downloader = BulkDownloader(catalog: catalog, baseURL: server.baseURL, fetcher: Self.fastFetcher())
         await #expect {
             _ = try await downloader.download(symbol: "NEARUSDT", kinds: [.last], start: Self.september, end: Self.october, now: Self.october + 86_400_000)
         } throws: { error in
-            "\(error)".contains("HTTP 418: this IP is banned by Binance; retry after 120 s")
+            "\(error)".contains("HTTP 418: this IP is banned by Binance; retry after 120 s") && "\(error)".contains("IP banned until 1659146760000")
         }
         server.set(Self.monthPath + ".CHECKSUM", .ok(Self.checksum(try month(), name: "NEARUSDT-1m-2025-09.zip")))
         server.set(Self.monthPath, .resetMidBody(try month()))
@@ -163,5 +163,67 @@ final class WaitLog: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return list
+    }
+}
+
+/// More fault and equivalence checks.
+@Suite struct DownloadEquivalenceTests {
+    @Test func rateLimitWithoutRetryAfterBacksOff() async throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let server = try LocalHTTPServer()
+        let data = try Data(contentsOf: URL(fileURLWithPath: MarketDataFileTests.bundled + "/NEARUSDT-1m-2025-09.zip"))
+        server.set(BulkDownloaderTests.monthPath, .sequence([.status(429), .ok(data)]))
+        server.set(BulkDownloaderTests.monthPath + ".CHECKSUM", .ok(BulkDownloaderTests.checksum(data, name: "NEARUSDT-1m-2025-09.zip")))
+        let waits = WaitLog()
+        var fetcher = BulkDownloaderTests.fastFetcher()
+        fetcher.onWait = { _, reason, _ in waits.add(reason) }
+        let catalog = try MarketCatalog(root: scratch.file("catalog"), cache: nil)
+        let summary = try await BulkDownloader(catalog: catalog, baseURL: server.baseURL, fetcher: fetcher)
+            .download(symbol: "NEARUSDT", kinds: [.last], start: BulkDownloaderTests.september, end: BulkDownloaderTests.october, now: BulkDownloaderTests.october + 86_400_000)
+        #expect(summary.rowsAdded == 43_200)
+        #expect(waits.reasons == ["HTTP 429 rate limit"])
+    }
+
+    @Test func fundingIsPagedAtOneThousand() async throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let start = BulkDownloaderTests.september
+        let times: [Int64] = (0..<2_500).map { start + Int64($0) * 3_600_000 }  // hourly for ~104 days
+        let server = try LocalHTTPServer()
+        server.handle("/fapi/v1/fundingRate") { query in
+            let from = Int64(query["startTime"] ?? "0") ?? 0
+            let to = Int64(query["endTime"] ?? "") ?? .max
+            let limit = min(Int(query["limit"] ?? "100") ?? 100, 1_000)
+            let rows = times.filter { $0 >= from && $0 <= to }.prefix(limit).map { "{\"fundingTime\":\($0),\"fundingRate\":\"0.00010000\"}" }
+            return .ok(Data("[\(rows.joined(separator: ","))]".utf8))
+        }
+        let catalog = try MarketCatalog(root: scratch.file("catalog"), cache: nil)
+        let result = try await RESTDownloader(catalog: catalog, baseURL: server.baseURL, fetcher: BulkDownloaderTests.fastFetcher())
+            .download(symbol: "X", kinds: [.funding], start: start, end: start + 2_500 * 3_600_000)
+        #expect(result.requests == 3)
+        #expect(try catalog.funding(symbol: "X", start: 0, end: .max).count == 2_500)
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "../shared/data/binance-um-klines-1m/FILUSDT-1m-2023-04.zip"),
+                   "../shared/data is not beside the repository (extra check only)"))
+    func importingSharedFilesEqualsDownloadingThem() async throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let file = "../shared/data/binance-um-klines-1m/FILUSDT-1m-2023-04.zip"
+        let data = try Data(contentsOf: URL(fileURLWithPath: file))
+        let server = try LocalHTTPServer()
+        BulkDownloaderTests.serve(server, "/data/futures/um/monthly/klines/FILUSDT/1m/FILUSDT-1m-2023-04.zip", data)
+        let downloaded = try MarketCatalog(root: scratch.file("downloaded"), cache: nil)
+        let april: Int64 = 1_680_307_200_000
+        _ = try await BulkDownloader(catalog: downloaded, baseURL: server.baseURL, fetcher: BulkDownloaderTests.fastFetcher())
+            .download(symbol: "FILUSDT", kinds: [.last], start: april, end: april + 30 * 86_400_000, now: april + 40 * 86_400_000)
+        let imported = try MarketCatalog(root: scratch.file("imported"), cache: nil)
+        try imported.importFiles([file])
+        let a = try downloaded.bars(symbol: "FILUSDT", start: 0, end: .max)
+        let b = try imported.bars(symbol: "FILUSDT", start: 0, end: .max)
+        #expect(a.count == 43_200)
+        #expect(a == b)
+        #expect(try downloaded.coverage() == imported.coverage())
     }
 }

@@ -20,7 +20,8 @@ import Testing
 
     @Test func valuesAndUnknownKeys() throws {
         let config = try DaemonConfigFile.parse(
-            "socket: /s.sock\nstate_dir: /state\ncache_dir: /cache\nsocket_group: staff\nmax_frame_bytes: 2048\nsokcet: typo\n", source: "x.yaml")
+            "socket: /s.sock\nstate_dir: /state\ncache_dir: /cache\nsocket_group: staff\nmax_frame_bytes: 2048\nsokcet: typo\nrest_url: http://127.0.0.1:9\n", source: "x.yaml")
+        #expect(config.restURL == "http://127.0.0.1:9")
         #expect(config.socket == "/s.sock")
         #expect(config.stateDirectory == "/state")
         #expect(config.cacheDirectory == "/cache")
@@ -36,6 +37,7 @@ import Testing
         ("socket: 5\n", "'socket' must be a non-empty string"),
         ("- a\n- b\n", "the top level must be a mapping"),
         ("socket: [unclosed\n", "not valid YAML"),
+        ("bulk_url: ftp://example\n", "'bulk_url' must be an http or https URL (got 'ftp://example')"),
     ])
     func invalidValuesNameTheFileAndKey(text: String, message: String) {
         #expect {

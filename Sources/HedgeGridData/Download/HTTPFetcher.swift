@@ -60,8 +60,10 @@ public struct HTTPFetcher: Sendable {
                     case 200, 404:
                         return Response(status: http.statusCode, body: body, headers: headers)
                     case 418:
+                        // Binance says until when in Retry-After and in the body ("IP banned until <ms>").
                         let until = headers["retry-after"].map { "; retry after \($0) s" } ?? ""
-                        throw FetchError(url: url.absoluteString, reason: "HTTP 418: this IP is banned by Binance\(until); stopping this source")
+                        let message = String(decoding: body.prefix(300), as: UTF8.self)
+                        throw FetchError(url: url.absoluteString, reason: "HTTP 418: this IP is banned by Binance\(until); stopping this source\(message.isEmpty ? "" : " (\(message))")")
                     case 429:
                         let wait = headers["retry-after"].flatMap(Double.init).map { Duration.milliseconds(Int64($0 * 1000)) } ?? backoff(attempt)
                         onWait(url.absoluteString, "HTTP 429 rate limit", wait)
