@@ -43,6 +43,8 @@ let package = Package(
             name: "HedgeGridBacktest",
             dependencies: ["HedgeGridCore", "HedgeGridData", .product(name: "Yams", package: "Yams")]
         ),
+        // Optimization: parameter spaces and samplers (TPE, random). Pure computation.
+        .target(name: "HedgeGridOptimization"),
         // The wire protocol: JSON values, JSON-RPC 2.0 messages, LSP base framing. No I/O.
         .target(name: "HedgeGridRPC"),
         // Byte transport shared by daemon and clients: Unix sockets, peer credentials,
@@ -75,6 +77,7 @@ let package = Package(
             name: "hgctl",
             dependencies: [
                 "HedgeGridCore",
+                "HedgeGridOptimization",
                 "HedgeGridData",
                 "HedgeGridClient",
                 "HedgeGridTransport",
@@ -89,6 +92,7 @@ let package = Package(
             path: "Tests/HedgeGridTestSupport"
         ),
         .testTarget(name: "HedgeGridCoreTests", dependencies: ["HedgeGridCore"]),
+        .testTarget(name: "HedgeGridOptimizationTests", dependencies: ["HedgeGridOptimization"]),
         .testTarget(
             name: "HedgeGridBacktestTests",
             dependencies: ["HedgeGridBacktest", "HedgeGridCore", "HedgeGridData", "HedgeGridTestSupport"]

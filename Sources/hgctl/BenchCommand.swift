@@ -10,7 +10,7 @@ import Glibc
 /// `hgctl bench ...`: benchmarks that print figures (build with `-c release` to measure).
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Run a benchmark and print its figures.", subcommands: [RPC.self, BacktestBench.self, DataBench.self])
+        commandName: "bench", abstract: "Run a benchmark and print its figures.", subcommands: [RPC.self, BacktestBench.self, DataBench.self, OptimizeBench.self])
 
     /// Round-trip latency of `daemon/status` and the daemon's idle memory.
     struct RPC: AsyncParsableCommand {
