@@ -28,8 +28,10 @@ struct ParzenEstimator {
         mus.append((low + high) / 2)
         weightList.append(priorWeight)
         let priorIndex = mus.count - 1
-        let order = mus.indices.sorted { mus[$0] < mus[$1] }
-        let sorted = order.map { mus[$0] }
+        // One sort of (mu, index) pairs serves the bandwidths and the windowed search.
+        let pairs = zip(mus, mus.indices).sorted { $0.0 < $1.0 }
+        let order = pairs.map(\.1)
+        let sorted = pairs.map(\.0)
         var sortedSigmas = [Double](repeating: span, count: sorted.count)
         if sorted.count > 1 {
             let withEnds = [low] + sorted + [high]
@@ -51,11 +53,14 @@ struct ParzenEstimator {
         self.sigmas = sigmas
         self.logWeights = weightList.map { Foundation.log(max($0 / total, 1e-300)) }
         self.logNormalizers = zip(mus, sigmas).map { mu, sigma in
-            let mass = Self.cdf((high - mu) / sigma) - Self.cdf((low - mu) / sigma)
+            let upper = (high - mu) / sigma
+            let lower = (low - mu) / sigma
+            // Far from both bounds the truncated mass is 1 to double precision: skip the erfc.
+            let mass = upper > 9 && lower < -9 ? 1 : Self.cdf(upper) - Self.cdf(lower)
             return Foundation.log(sigma * (2 * Double.pi).squareRoot()) + Foundation.log(max(mass, 1e-300))
         }
         narrowSigma = minimum * 1.5
-        for index in mus.indices.sorted(by: { mus[$0] < mus[$1] }) {
+        for index in order {
             if sigmas[index] <= narrowSigma {
                 narrow.append(index)
                 narrowMus.append(mus[index])
