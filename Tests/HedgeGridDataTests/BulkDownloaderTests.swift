@@ -102,15 +102,15 @@ import ZIPFoundation
         server.set(Self.monthPath, .sequence([.status(500), .status(429, headers: ["Retry-After": "0"]), .resetMidBody(data), .ok(data)]))
         server.set(Self.monthPath + ".CHECKSUM", .ok(Self.checksum(data, name: "NEARUSDT-1m-2025-09.zip")))
         let catalog = try MarketCatalog(root: scratch.file("catalog"), cache: nil)
-        let waits = WaitLog()
+        let waits = LockedList<String>()
         var fetcher = HTTPFetcher(maxAttempts: 5, baseDelay: .milliseconds(1), timeout: 10)
-        fetcher.onWait = { _, reason, _ in waits.add(reason) }
+        fetcher.onWait = { _, reason, _ in waits.append(reason) }
         let downloader = BulkDownloader(catalog: catalog, baseURL: server.baseURL, fetcher: fetcher)
         let summary = try await downloader.download(symbol: "NEARUSDT", kinds: [.last], start: Self.september, end: Self.october, now: Self.october + 86_400_000)
         #expect(summary.rowsAdded == 43_200)
         #expect(server.requests(Self.monthPath) == 4)
-        #expect(waits.reasons.contains("HTTP 500"))
-        #expect(waits.reasons.contains("HTTP 429 rate limit"))
+        #expect(waits.values.contains("HTTP 500"))
+        #expect(waits.values.contains("HTTP 429 rate limit"))
     }
 
     @Test func aBanStopsAndAPersistentFaultGivesUpWithAClearError() async throws {
@@ -150,21 +150,6 @@ import ZIPFoundation
     }
 }
 
-/// Collects the reasons a fetcher waited.
-final class WaitLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var list: [String] = []
-    func add(_ reason: String) {
-        lock.lock()
-        list.append(reason)
-        lock.unlock()
-    }
-    var reasons: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return list
-    }
-}
 
 /// More fault and equivalence checks.
 @Suite struct DownloadEquivalenceTests {
@@ -175,14 +160,14 @@ final class WaitLog: @unchecked Sendable {
         let data = try Data(contentsOf: URL(fileURLWithPath: MarketDataFileTests.bundled + "/NEARUSDT-1m-2025-09.zip"))
         server.set(BulkDownloaderTests.monthPath, .sequence([.status(429), .ok(data)]))
         server.set(BulkDownloaderTests.monthPath + ".CHECKSUM", .ok(BulkDownloaderTests.checksum(data, name: "NEARUSDT-1m-2025-09.zip")))
-        let waits = WaitLog()
+        let waits = LockedList<String>()
         var fetcher = BulkDownloaderTests.fastFetcher()
-        fetcher.onWait = { _, reason, _ in waits.add(reason) }
+        fetcher.onWait = { _, reason, _ in waits.append(reason) }
         let catalog = try MarketCatalog(root: scratch.file("catalog"), cache: nil)
         let summary = try await BulkDownloader(catalog: catalog, baseURL: server.baseURL, fetcher: fetcher)
             .download(symbol: "NEARUSDT", kinds: [.last], start: BulkDownloaderTests.september, end: BulkDownloaderTests.october, now: BulkDownloaderTests.october + 86_400_000)
         #expect(summary.rowsAdded == 43_200)
-        #expect(waits.reasons == ["HTTP 429 rate limit"])
+        #expect(waits.values == ["HTTP 429 rate limit"])
     }
 
     @Test func fundingIsPagedAtOneThousand() async throws {

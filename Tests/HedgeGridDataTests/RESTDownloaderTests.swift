@@ -101,7 +101,7 @@ import Testing
         }
         let trades = built
         let server = try LocalHTTPServer()
-        let spans = SpanLog()
+        let spans = LockedList<Int64>()
         server.handle("/fapi/v1/aggTrades") { query in
             var selected: ArraySlice<(id: Int64, time: Int64, price: Double)>
             if let fromID = query["fromId"].flatMap(Int64.init) {
@@ -109,7 +109,7 @@ import Testing
             } else {
                 let from = Int64(query["startTime"] ?? "0") ?? 0
                 let to = Int64(query["endTime"] ?? "0") ?? 0
-                spans.add(to - from)
+                spans.append(to - from)
                 guard to - from < 3_600_000 else { return .status(400, body: Data(#"{"code":-1127,"msg":"More than 1 hours between startTime and endTime."}"#.utf8)) }
                 selected = trades.filter { $0.time >= from && $0.time <= to }.prefix(1_000)
             }
@@ -130,20 +130,5 @@ import Testing
         #expect(spans.values.allSatisfy { $0 < 3_600_000 })
         #expect(spans.values.count == 2)  // two one-hour windows
         #expect(result.requests > 2)      // and id pages inside them
-    }
-}
-
-final class SpanLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var list: [Int64] = []
-    func add(_ span: Int64) {
-        lock.lock()
-        list.append(span)
-        lock.unlock()
-    }
-    var values: [Int64] {
-        lock.lock()
-        defer { lock.unlock() }
-        return list
     }
 }
