@@ -91,11 +91,6 @@ public final class RPCServer: Sendable {
         for session in connectedSessions { session.connection.close() }
     }
 
-    /// Sends a notification to every connected session.
-    public func broadcast(_ method: String, _ params: JSONValue?) {
-        for session in connectedSessions { session.notify(method, params) }
-    }
-
     private func detach(_ session: ClientSession) {
         sessions.withLock { _ = $0.removeValue(forKey: session.id) }
         session.cancelAllRequests()

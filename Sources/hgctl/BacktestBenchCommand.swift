@@ -57,7 +57,7 @@ struct BacktestBench: AsyncParsableCommand {
             let result = engine.run(bars: series, funding: funding, startIndex: warmUp)
             let elapsed = clock.now - start
             checksum += result.metrics.totalPnl
-            timings.append(Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15)
+            timings.append(elapsed.inMilliseconds)
         }
         precondition(checksum.isFinite)
         let sorted = timings.sorted()
@@ -68,7 +68,7 @@ struct BacktestBench: AsyncParsableCommand {
             "bars": .int(Int64(first.bars)), "runs": .int(Int64(runs)), "medianMs": .double(median), "bestMs": .double(best),
             "barsPerSecond": .double(barsPerSecond), "fills": .int(Int64(first.fillCount)), "roundTrips": .int(Int64(first.roundTrips.count)),
             "recordEvents": .bool(recordEvents),
-            "dataGenerationMs": .double(Double(generationTime.components.attoseconds) / 1e15 + Double(generationTime.components.seconds) * 1e3),
+            "dataGenerationMs": .double(generationTime.inMilliseconds),
             "data": .string(dataName),
         ]
         if global.json {
@@ -78,6 +78,6 @@ struct BacktestBench: AsyncParsableCommand {
         print("HedgeGridV1 backtest, \(first.bars) one-minute bars (\(dataName)), \(runs) runs, one core")
         print(String(format: "median %.2f ms, best %.2f ms per backtest; %.1f M bars/s", median, best, barsPerSecond / 1e6))
         print("fills per run: \(first.fillCount), round trips: \(first.roundTrips.count), events recorded: \(recordEvents)")
-        print(String(format: "bars %@ in %.1f ms", realData ? "loaded from the zipped CSVs (the catalog comes with the data issue)" : "generated", Double(generationTime.components.attoseconds) / 1e15 + Double(generationTime.components.seconds) * 1e3))
+        print(String(format: "bars %@ in %.1f ms", realData ? "loaded from the zipped CSVs (the catalog comes with the data issue)" : "generated", generationTime.inMilliseconds))
     }
 }

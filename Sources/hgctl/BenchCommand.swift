@@ -135,7 +135,7 @@ struct BenchCommand: AsyncParsableCommand {
                             let begin = clock.now
                             _ = try await client.call(method)
                             let elapsed = clock.now - begin
-                            local.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3)
+                            local.append(elapsed.inMilliseconds)
                         }
                         return local
                     }
@@ -145,7 +145,7 @@ struct BenchCommand: AsyncParsableCommand {
                 return all
             }
             let wall = clock.now - start
-            return (samples, Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18)
+            return (samples, wall.inMilliseconds / 1e3)
         }
 
         /// User plus system CPU time of a process, in seconds, from /proc.

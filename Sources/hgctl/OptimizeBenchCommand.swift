@@ -38,7 +38,7 @@ struct OptimizeBench: AsyncParsableCommand {
             let start = clock.now
             for _ in 0..<repeats { _ = sampler.sample(space: space, history: history) }
             let elapsed = clock.now - start
-            let milliseconds = (Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15) / Double(repeats)
+            let milliseconds = elapsed.inMilliseconds / Double(repeats)
             results.append(["trials": .int(Int64(size)), "msPerSample": .double(milliseconds)])
         }
         if global.json {
