@@ -45,6 +45,14 @@ let package = Package(
         ),
         // Optimization: parameter spaces and samplers (TPE, random). Pure computation.
         .target(name: "HedgeGridOptimization"),
+        // Studies: optimization configs, the SQLite study store, parallel trial runs over loaded data.
+        .target(
+            name: "HedgeGridStudy",
+            dependencies: [
+                "HedgeGridCore", "HedgeGridBacktest", "HedgeGridOptimization", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // The wire protocol: JSON values, JSON-RPC 2.0 messages, LSP base framing. No I/O.
         .target(name: "HedgeGridRPC"),
         // Byte transport shared by daemon and clients: Unix sockets, peer credentials,
@@ -58,6 +66,7 @@ let package = Package(
                 "HedgeGridTransport",
                 "HedgeGridBacktest",
                 "HedgeGridData",
+                "HedgeGridStudy",
                 "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

@@ -29,67 +29,10 @@ public enum BacktestRunner {
     ) throws -> BacktestReport {
         let clock = ContinuousClock()
         let started = clock.now
-        var warnings = strategy.warnings + backtest.warnings
-        var backtest = backtest
-        let allBars: BarSeries
-        let funding: FundingSeries
-        let trades: TradeSeries
-        if let catalogPath = backtest.catalogPath {
-            guard FileManager.default.fileExists(atPath: catalogPath + "/catalog.sqlite") else {
-                throw RunError(description: "no catalog at \(catalogPath) (fill it with hgctl data import or hgctl data download)")
-            }
-            let catalog = try MarketCatalog(root: catalogPath)
-            if backtest.instrumentFromCatalog {
-                guard let instrument = try catalog.instrument(symbol: backtest.symbol) else {
-                    throw RunError(description: "no instrument filters for \(backtest.symbol) in the catalog \(catalogPath): give instrument.tick_size, step_size, min_qty and min_notional, or download/import exchangeInfo")
-                }
-                backtest.exchange.filters = instrument.filters
-                if !backtest.maintenanceFromConfig, let maintenance = instrument.maintenanceMarginRate {
-                    backtest.exchange.maintenanceMarginRate = maintenance
-                }
-            }
-            let kind: DataKind = backtest.barSource == .mark ? .mark : .last
-            // Enough history before the start to warm the indicators.
-            let warmUpMs = Int64(max(backtest.warmUpBars ?? strategy.parameters.regime.warmUpBars, 0) + 1) * 60_000
-            allBars = try catalog.bars(symbol: backtest.symbol, kind: kind, start: backtest.start - warmUpMs, end: backtest.end)
-            funding = backtest.fundingFiles.isEmpty
-                ? try catalog.funding(symbol: backtest.symbol, start: backtest.start - warmUpMs, end: backtest.end)
-                : try MarketDataFile.funding(from: backtest.fundingFiles)
-            trades = backtest.catalogTrades ? try catalog.trades(symbol: backtest.symbol, start: backtest.start, end: backtest.end) : TradeSeries()
-        } else {
-            allBars = try MarketDataFile.bars(from: backtest.barFiles)
-            funding = try MarketDataFile.funding(from: backtest.fundingFiles)
-            trades = try MarketDataFile.trades(from: backtest.tradeFiles)
-        }
-        guard !allBars.isEmpty else {
-            throw RunError(description: "no \(backtest.barSource.rawValue) bars for \(backtest.symbol) between \(ISO8601.string(backtest.start)) and \(ISO8601.string(backtest.end))\(backtest.catalogPath.map { " in the catalog \($0)" } ?? "")")
-        }
-        let first = allBars.firstIndex(openingAtOrAfter: backtest.start)
-        let last = allBars.firstIndex(openingAtOrAfter: backtest.end)
-        guard first < last else {
-            throw RunError(description: "no bars between \(ISO8601.string(backtest.start)) and \(ISO8601.string(backtest.end)) in \(backtest.catalogPath ?? backtest.barFiles.joined(separator: ", "))")
-        }
-        let wantedWarmUp = backtest.warmUpBars ?? (strategy.parameters.regimeEnabled ? strategy.parameters.regime.warmUpBars : 0)
-        let warmStart = max(0, first - wantedWarmUp)
-        if first - warmStart < wantedWarmUp {
-            warnings.append("only \(first - warmStart) of \(wantedWarmUp) warm-up bars precede the start; trading begins once the indicators are warm")
-        }
-        if allBars.openTimes[last - 1] + allBars.intervalMs < backtest.end {
-            warnings.append("the data ends at \(ISO8601.string(allBars.openTimes[last - 1] + allBars.intervalMs)), before time_range.end_time")
-        }
-        let bars = BarSeries(
-            openTimes: Array(allBars.openTimes[warmStart..<last]), open: Array(allBars.open[warmStart..<last]),
-            high: Array(allBars.high[warmStart..<last]), low: Array(allBars.low[warmStart..<last]),
-            close: Array(allBars.close[warmStart..<last]), intervalMs: allBars.intervalMs)
-        var window = FundingSeries()
-        for (time, rate) in zip(funding.times, funding.rates) where time > bars.openTimes[0] && time < backtest.end {
-            window.append(time: time, rate: rate)
-        }
-        if funding.count == 0 { warnings.append("no funding rates for the period: funding is not charged (data.funding or the catalog)") }
-        let engine = BacktestEngine(
-            parameters: strategy.parameters, exchange: backtest.exchange, riskFreeRate: backtest.riskFreeRate,
-            periodsPerYear: backtest.periodsPerYear, recordEvents: writeFiles)
-        let result = engine.run(bars: bars, funding: window, trades: trades, startIndex: first - warmStart)
+        let prepared = try PreparedBacktest.load(strategy: strategy, backtest: backtest)
+        let result = prepared.evaluate(strategy.parameters, recordEvents: writeFiles)
+        let backtest = prepared.backtest
+        let warnings = prepared.warnings
         let id = runID ?? "\(backtest.name)-\(ISO8601.compact(Date()))"
         var report = BacktestReport(
             runID: id, strategy: strategy, backtest: backtest, result: result, directory: nil, artifacts: [], warnings: warnings,

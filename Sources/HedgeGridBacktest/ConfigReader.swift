@@ -54,7 +54,34 @@ public final class ConfigReader {
         value(key) != nil
     }
 
-    func error(_ key: String, _ reason: String) -> ConfigError {
+    /// The keys of the mapping at `key` (empty when it is absent or not a mapping), sorted.
+    public func keys(_ key: String) -> [String] {
+        (value(key) as? [String: Any])?.keys.sorted() ?? []
+    }
+
+    /// True when the value at `key` is a list.
+    public func isList(_ key: String) -> Bool {
+        value(key) is [Any]
+    }
+
+    /// A list of numbers.
+    public func doubles(_ key: String) throws(ConfigError) -> [Double] {
+        readKeys.insert(key)
+        guard let raw = value(key) else { return [] }
+        guard let list = raw as? [Any] else { throw error(key, "must be a list of numbers") }
+        var numbers: [Double] = []
+        for item in list {
+            switch item {
+            case let number as Double where number.isFinite: numbers.append(number)
+            case let number as Int: numbers.append(Double(number))
+            default: throw error(key, "must be a list of numbers, got \(shown(item))")
+            }
+        }
+        return numbers
+    }
+
+    /// An error naming this file and `key`.
+    public func error(_ key: String, _ reason: String) -> ConfigError {
         ConfigError(file: file, key: key, reason: reason)
     }
 

@@ -26,6 +26,20 @@ public enum MethodName {
     public static let dataDelete = "data/delete"
     // Backtests.
     public static let backtestRun = "backtest/run"
+    // Studies.
+    public static let studyOptimize = "study/optimize"
+    public static let studySubscribe = "study/subscribe"
+    public static let studyUnsubscribe = "study/unsubscribe"
+    public static let studyList = "study/list"
+    public static let studyGet = "study/get"
+    public static let studyTrials = "study/trials"
+    public static let studyBest = "study/best"
+    public static let studyImportance = "study/importance"
+    public static let studyExport = "study/export"
+    public static let studyCleanup = "study/cleanup"
+    public static let studyDelete = "study/delete"
+    /// A notification sent to a study's subscribers each time one of its trials finishes.
+    public static let studyTrialCompleted = "study/trialCompleted"
     // Test support.
     public static let testJob = "test/job"
     public static let testEcho = "test/echo"

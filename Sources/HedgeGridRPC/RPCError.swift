@@ -33,6 +33,15 @@ public struct RPCError: Error, Sendable, Hashable, Codable, CustomStringConverti
     /// A market-data file or the catalog could not be read or written.
     public static let dataFailedCode = -32030
 
+    /// No study of that name (in that database).
+    public static let studyNotFoundCode = -32040
+    /// The study is already running in a job.
+    public static let studyBusyCode = -32041
+    /// A study could not run: bad config, data or database (the message says which).
+    public static let studyFailedCode = -32042
+    /// The study has no feasible trial (so no best parameters).
+    public static let noFeasibleTrialCode = -32043
+
     public static func parseError(_ message: String) -> RPCError {
         RPCError(code: parseErrorCode, message: "parse error: \(message)")
     }

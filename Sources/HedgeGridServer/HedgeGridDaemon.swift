@@ -83,6 +83,7 @@ public final class HedgeGridDaemon: Sendable {
         listener.start()
         let watchdog = notifier.startWatchdog()
         notifier.ready(status: "listening on \(path)")
+        await StudyMethods.resumeInterrupted(server: server)
         logger.info(
             "hedgegridd \(HedgeGridVersion.current) listening",
             metadata: [

@@ -14,6 +14,8 @@ public final class RPCServer: Sendable {
     public let logger: Logger
     public let startedAt = Date()
     public let jobs: JobManager
+    /// Open study databases, running study jobs and study subscribers.
+    let studies = StudyRegistry()
     private let handlers = Mutex<[String: RegisteredMethod]>([:])
     private let sessions = LockedBox<[Int: ClientSession]>([:])
     private let nextSessionID = Atomic<Int>(1)
@@ -21,7 +23,7 @@ public final class RPCServer: Sendable {
     private let stopHandler: Mutex<(@Sendable () -> Void)?> = Mutex(nil)
 
     /// Notifications the server sends.
-    public static let notifications = [MethodName.progress, MethodName.jobFinished]
+    public static let notifications = [MethodName.progress, MethodName.jobFinished, MethodName.studyTrialCompleted]
 
     public init(configuration: ServerConfiguration, logger: Logger) {
         self.configuration = configuration
@@ -36,6 +38,12 @@ public final class RPCServer: Sendable {
         DataMethods.register(on: self)
         DataMethods.registerMaintenance(on: self)
         DataMethods.registerDownload(on: self)
+        StudyMethods.register(on: self)
+    }
+
+    /// Sends a notification to one session, if it is still connected.
+    func notify(sessionID: Int, _ method: String, _ params: JSONValue?) {
+        sessions.withLock { $0[sessionID] }?.notify(method, params)
     }
 
     /// Adds or replaces the handler of `method`.
@@ -96,6 +104,7 @@ public final class RPCServer: Sendable {
         session.cancelAllRequests()
         let jobs = self.jobs
         Task { await jobs.unsubscribeAll(sessionID: session.id) }
+        studies.unsubscribeAll(sessionID: session.id)
         logger.debug("client disconnected", metadata: ["session": "\(session.id)"])
         if session.transport == .stdio {
             // LSP: the client went away without `exit`.

@@ -12,7 +12,7 @@ struct HGCtl: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            StatusCommand.self, BacktestCommand.self, DataCommand.self, JobsCommand.self, WaitCommand.self, CancelCommand.self, DaemonCommand.self,
+            StatusCommand.self, BacktestCommand.self, OptimizeCommand.self, AnalyzeCommand.self, CleanupCommand.self, DataCommand.self, JobsCommand.self, WaitCommand.self, CancelCommand.self, DaemonCommand.self,
             BenchCommand.self, TestJobCommand.self,
         ])
 }

@@ -27,6 +27,17 @@ public struct BacktestEngine: Sendable {
     public func run(bars: BarSeries, funding: FundingSeries = FundingSeries(), trades: TradeSeries = TradeSeries(), startIndex: Int = 0) -> BacktestResult {
         var simulation = Simulation(
             engine: self, bars: bars, funding: funding, trades: trades, startIndex: min(max(startIndex, 0), bars.count))
-        return simulation.run()
+        return simulation.run()!
+    }
+
+    /// Like `run`, but gives up (returns nil) once `shouldStop` returns true; it is asked every
+    /// 4,096 bars, so a trial that runs too long or is cancelled stops within microseconds.
+    public func run(
+        bars: BarSeries, funding: FundingSeries = FundingSeries(), trades: TradeSeries = TradeSeries(), startIndex: Int = 0,
+        shouldStop: () -> Bool
+    ) -> BacktestResult? {
+        var simulation = Simulation(
+            engine: self, bars: bars, funding: funding, trades: trades, startIndex: min(max(startIndex, 0), bars.count))
+        return withoutActuallyEscaping(shouldStop) { simulation.run(shouldStop: $0) }
     }
 }

@@ -118,7 +118,8 @@ struct Simulation {
         curve.equity.reserveCapacity(max(0, bars.count - startIndex))
     }
 
-    mutating func run() -> BacktestResult {
+    /// Runs to the end, or returns nil as soon as `shouldStop` (asked every 4,096 bars) says so.
+    mutating func run(shouldStop: (() -> Bool)? = nil) -> BacktestResult? {
         for index in 0..<startIndex {
             detector.update(high: bars.high[index], low: bars.low[index], close: bars.close[index])
         }
@@ -130,6 +131,7 @@ struct Simulation {
         }
         var liquidations = 0
         for index in startIndex..<bars.count {
+            if index & 4095 == 0, let shouldStop, shouldStop() { return nil }
             settleFunding(before: index)
             fillOrders(in: index)
             if checkLiquidation(in: index) { liquidations += 1 }
