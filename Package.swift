@@ -103,6 +103,10 @@ let package = Package(
         .testTarget(name: "HedgeGridCoreTests", dependencies: ["HedgeGridCore"]),
         .testTarget(name: "HedgeGridOptimizationTests", dependencies: ["HedgeGridOptimization"]),
         .testTarget(
+            name: "HedgeGridStudyTests",
+            dependencies: ["HedgeGridStudy", "HedgeGridOptimization", "HedgeGridBacktest", "HedgeGridCore", "HedgeGridTestSupport"]
+        ),
+        .testTarget(
             name: "HedgeGridBacktestTests",
             dependencies: ["HedgeGridBacktest", "HedgeGridCore", "HedgeGridData", "HedgeGridTestSupport"]
         ),

@@ -11,6 +11,16 @@ public struct TrialScore: Sendable, Equatable {
     /// 0 when feasible, else the total shortfall.
     public var violation: Double
 
+    /// A score given directly (synthetic objectives in tests and benchmarks).
+    public init(metrics: PerformanceMetrics, score: Double, components: [String: Double] = [:], violations: [TrialConstraints.Violation] = [], feasible: Bool = true) {
+        self.metrics = metrics
+        self.score = score
+        self.components = components
+        self.violations = violations
+        self.feasible = feasible
+        self.violation = feasible ? 0 : violations.reduce(0) { $0 + $1.shortfall }
+    }
+
     public init(metrics: PerformanceMetrics, score function: ScoreFunction, constraints: TrialConstraints) {
         self.metrics = metrics
         let objective = ObjectiveMetrics(

@@ -1,0 +1,5 @@
+import HedgeGridCore
+
+enum HedgeGridParametersFixture {
+    static var base: HedgeGridParameters { HedgeGridParameters() }
+}
