@@ -137,7 +137,7 @@ public enum StudyService {
         guard let best = StudyStore.best(of: trials) else { return nil }
         let header = """
             Best parameters of study \(study.name): trial \(best.number), score \(String(format: "%.6f", best.score ?? 0)).
-            Written by HedgeGrid from \(study.strategyPath) (values after ${VAR} substitution).
+            Written by HedgeGrid from \(study.strategyPath) (environment variables already substituted).
             """
         return BestParametersDocument.merge(base: study.strategyYAML, values: best.parameters, header: header)
     }
