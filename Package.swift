@@ -87,6 +87,7 @@ let package = Package(
             dependencies: [
                 "HedgeGridCore",
                 "HedgeGridOptimization",
+                "HedgeGridStudy",
                 "HedgeGridData",
                 "HedgeGridClient",
                 "HedgeGridTransport",
