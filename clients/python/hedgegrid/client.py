@@ -11,7 +11,7 @@ import json
 import os
 import socket
 from collections import deque
-from typing import Any, Callable, Deque, Dict, Optional, Tuple
+from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
 
 
 class DaemonError(Exception):
@@ -145,3 +145,64 @@ class Client:
                 if method == "$/progress" and params.get("token") == job_id:
                     on_progress(params["value"])
         return result
+
+    def optimize(
+        self,
+        study_name: str,
+        strategy_config: str,
+        backtest_config: str,
+        trials: int,
+        optimization_config: Optional[str] = None,
+        workers: Optional[int] = None,
+        seed: Optional[int] = None,
+        sampler: Optional[str] = None,
+        holdout_fraction: Optional[float] = None,
+        validate_config: Optional[str] = None,
+        db_path: Optional[str] = None,
+        working_directory: Optional[str] = None,
+        on_trial: Optional[Callable[[Dict[str, Any]], None]] = None,
+    ) -> Dict[str, Any]:
+        """Runs (or continues) a study to its end and returns the job's result: "best",
+        "validations", "bestParametersYAML", ... on_trial gets each study/trialCompleted params,
+        in order, after the study ends."""
+        params: Dict[str, Any] = {
+            "studyName": study_name,
+            "strategyConfig": strategy_config,
+            "backtestConfig": backtest_config,
+            "trials": trials,
+            "workingDirectory": working_directory or os.getcwd(),
+            "environment": dict(os.environ),
+        }
+        for key, value in (
+            ("optimizationConfig", optimization_config), ("workers", workers), ("seed", seed), ("sampler", sampler),
+            ("holdoutFraction", holdout_fraction), ("validateConfig", validate_config), ("dbPath", db_path),
+        ):
+            if value is not None:
+                params[key] = value
+        started = self.call("study/optimize", params)
+        info = self.call("job/wait", {"jobId": started["jobId"]})
+        if on_trial is not None:
+            for method, notification in list(self.notifications):
+                if method == "study/trialCompleted" and notification.get("study") == study_name:
+                    on_trial(notification)
+        if info["state"] != "succeeded":
+            error = info.get("error") or {}
+            raise DaemonError(error.get("code", -32042), error.get("message", f"study job {info['state']}"))
+        return info["result"]
+
+    def study_trials(self, study_name: str, top_n: Optional[int] = None, feasible_only: bool = False,
+                     db_path: Optional[str] = None) -> List[Dict[str, Any]]:
+        """The study's trials, best first (feasible before infeasible)."""
+        params: Dict[str, Any] = {"studyName": study_name, "feasibleOnly": feasible_only}
+        if top_n is not None:
+            params["topN"] = top_n
+        if db_path is not None:
+            params["dbPath"] = db_path
+        return self.call("study/trials", params)["trials"]
+
+    def best_parameters(self, study_name: str, db_path: Optional[str] = None) -> Dict[str, float]:
+        """The best feasible trial's parameters (raises DaemonError -32043 when none is feasible)."""
+        params: Dict[str, Any] = {"studyName": study_name}
+        if db_path is not None:
+            params["dbPath"] = db_path
+        return self.call("study/best", params)["parameters"]

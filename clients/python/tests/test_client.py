@@ -96,3 +96,31 @@ def test_backtest_on_the_bundled_data(daemon, tmp_path):
             client.backtest({"grid": {"grid_step_bps": "wide"}}, "configs/backtest/near_2025_09.yaml", working_directory=str(ROOT))
         assert bad.value.code == -32602
         assert "grid.grid_step_bps" in bad.value.message
+
+
+def test_study_notifications_and_best_parameters(daemon, tmp_path):
+    socket_path, _ = daemon
+    backtest = (ROOT / "configs/backtest/near_2025_09.yaml").read_text()
+    short = tmp_path / "short.yaml"
+    short.write_text(backtest.replace("2025-10-01T00:00:00Z", "2025-09-04T00:00:00Z"))
+    open_constraints = tmp_path / "opt.yaml"
+    open_constraints.write_text("constraints:\n  enabled: false\n")
+    seen = []
+    with Client(socket_path, timeout=300) as client:
+        result = client.optimize(
+            "py", "configs/strategies/hedge_grid_v1.yaml", str(short), trials=6,
+            optimization_config=str(open_constraints), workers=1, seed=5, working_directory=str(ROOT),
+            on_trial=seen.append,
+        )
+        assert result["finished"] == 6
+        assert [n["trial"]["number"] for n in seen] == list(range(6))
+        assert [n["finished"] for n in seen] == list(range(1, 7))
+        best = client.best_parameters("py")
+        assert best == result["best"]["parameters"]
+        assert len(best) == 17
+        top = client.study_trials("py", top_n=2)
+        assert top[0]["number"] == result["best"]["number"]
+        assert "grid_step_bps:" in result["bestParametersYAML"]
+        with pytest.raises(DaemonError) as unknown:
+            client.best_parameters("nope")
+        assert unknown.value.code == -32040
