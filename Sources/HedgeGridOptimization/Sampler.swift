@@ -42,7 +42,15 @@ public struct Observation: Sendable, Equatable {
 
 /// Proposes the parameters of the next trial from the others.
 public protocol Sampler: Sendable {
-    mutating func sample(space: [ParameterDomain], history: [Observation]) -> [String: Double]
+    /// The next trial's parameters, given every trial so far in `history` (and its space).
+    mutating func sample(_ history: SampleHistory) -> [String: Double]
+}
+
+extension Sampler {
+    /// The same from a list of observations (builds the history first).
+    public mutating func sample(space: [ParameterDomain], history: [Observation]) -> [String: Double] {
+        sample(SampleHistory(space: space, observations: history))
+    }
 }
 
 /// Uniform sampling in each parameter's (log) range, snapped to its grid.
@@ -53,9 +61,9 @@ public struct RandomSampler: Sampler {
         generator = SeededGenerator(seed: seed)
     }
 
-    public mutating func sample(space: [ParameterDomain], history: [Observation]) -> [String: Double] {
+    public mutating func sample(_ history: SampleHistory) -> [String: Double] {
         var parameters: [String: Double] = [:]
-        for domain in space {
+        for domain in history.space {
             let bounds = domain.internalBounds
             parameters[domain.name] = domain.fromInternal(bounds.low + generator.unit() * (bounds.high - bounds.low))
         }

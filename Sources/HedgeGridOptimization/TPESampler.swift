@@ -41,53 +41,83 @@ public struct TPESampler: Sampler {
         return ramp + Array(repeating: 1, count: 25)
     }
 
+    /// Which group each trial is in: 1 the good group, 2 the rest, 0 neither (failed, or running
+    /// without the liar). Feasible trials rank first by value, then infeasible ones by violation.
+    func groups(states: [Observation.State], values: [Double?], violations: [Double]) -> [UInt8] {
+        // Ranking keys: feasible trials (0) by value, then infeasible ones (1) by violation; ties by trial order.
+        var keys: [(group: Int, key: Double, index: Int)] = []
+        keys.reserveCapacity(states.count)
+        for index in states.indices where states[index] == .complete {
+            if let value = values[index], violations[index] <= 0 {
+                keys.append((0, value, index))
+            } else {
+                keys.append((1, violations[index], index))
+            }
+        }
+        keys.sort { $0 < $1 }
+        let complete = keys.map(\.index)
+        var flags = [UInt8](repeating: 0, count: states.count)
+        for index in complete { flags[index] = 2 }
+        for index in complete.prefix(Self.gamma(complete.count)) { flags[index] = 1 }
+        if constantLiar {
+            for index in states.indices where states[index] == .running { flags[index] = 2 }
+        }
+        return flags
+    }
+
     /// Splits the history into the good group and the rest, both in trial order: feasible trials
     /// by value first, then infeasible ones by violation; running trials join the rest when lying.
     public func split(_ history: [Observation]) -> (below: [Observation], above: [Observation]) {
-        let complete = history.indices.filter { history[$0].state == .complete }
-        let ranked = complete.sorted { left, right in
-            let a = history[left]
-            let b = history[right]
-            switch (a.isFeasible, b.isFeasible) {
-            case (true, true): return a.value! < b.value! || (a.value! == b.value! && left < right)
-            case (true, false): return true
-            case (false, true): return false
-            case (false, false): return a.violation < b.violation || (a.violation == b.violation && left < right)
-            }
-        }
-        let belowSet = Set(ranked.prefix(Self.gamma(complete.count)))
-        var below: [Observation] = []
-        var above: [Observation] = []
-        for index in history.indices {
-            let observation = history[index]
-            if belowSet.contains(index) {
-                below.append(observation)
-            } else if observation.state == .complete || (constantLiar && observation.state == .running) {
-                above.append(observation)
-            }
-        }
-        return (below, above)
+        let flags = groups(states: history.map(\.state), values: history.map(\.value), violations: history.map(\.violation))
+        return (history.indices.filter { flags[$0] == 1 }.map { history[$0] }, history.indices.filter { flags[$0] == 2 }.map { history[$0] })
     }
 
-    public mutating func sample(space: [ParameterDomain], history: [Observation]) -> [String: Double] {
-        let completeCount = history.reduce(0) { $0 + ($1.state == .complete ? 1 : 0) }
-        guard completeCount >= startupTrials else { return random.sample(space: space, history: history) }
-        let (below, above) = split(history)
+    public mutating func sample(_ history: SampleHistory) -> [String: Double] {
+        let completeCount = history.states.reduce(0) { $0 + ($1 == .complete ? 1 : 0) }
+        guard completeCount >= startupTrials else { return random.sample(history) }
+        let flags = groups(states: history.states, values: history.values, violations: history.violations)
+        // Each trial's weight within its group, by its position in trial order.
+        var weights = [Double](repeating: 0, count: flags.count)
+        for group in [UInt8(1), 2] {
+            let members = flags.indices.filter { flags[$0] == group }
+            for (position, weight) in zip(members, Self.weights(members.count)) { weights[position] = weight }
+        }
         return multivariate
-            ? sampleJointly(space: space, below: below, above: above)
-            : sampleIndependently(space: space, below: below, above: above)
+            ? sampleJointly(history, flags: flags, weights: weights)
+            : sampleIndependently(history, flags: flags, weights: weights)
     }
 
-    private mutating func sampleIndependently(space: [ParameterDomain], below: [Observation], above: [Observation]) -> [String: Double] {
+    private mutating func sampleIndependently(_ history: SampleHistory, flags: [UInt8], weights: [Double]) -> [String: Double] {
         var parameters: [String: Double] = [:]
-        for domain in space {
-            let belowValues = below.compactMap { $0.parameters[domain.name].map(domain.toInternal) }
-            let aboveValues = above.compactMap { $0.parameters[domain.name].map(domain.toInternal) }
+        var belowValues: [Double] = []
+        var belowWeights: [Double] = []
+        var aboveValues: [Double] = []
+        var aboveWeights: [Double] = []
+        for (column, domain) in history.space.enumerated() {
+            belowValues.removeAll(keepingCapacity: true)
+            belowWeights.removeAll(keepingCapacity: true)
+            aboveValues.removeAll(keepingCapacity: true)
+            aboveWeights.removeAll(keepingCapacity: true)
+            let values = history.columns[column]
+            for index32 in history.sortedIndices[column] {
+                let index = Int(index32)
+                switch flags[index] {
+                case 1:
+                    belowValues.append(values[index])
+                    belowWeights.append(weights[index])
+                case 2:
+                    aboveValues.append(values[index])
+                    aboveWeights.append(weights[index])
+                default:
+                    continue
+                }
+            }
             let bounds = domain.internalBounds
             let good = ParzenEstimator(
-                observations: belowValues, weights: Self.weights(belowValues.count), low: bounds.low, high: bounds.high, priorWeight: priorWeight)
+                sortedObservations: belowValues, weights: belowWeights, low: bounds.low, high: bounds.high, priorWeight: priorWeight)
             let bad = ParzenEstimator(
-                observations: aboveValues, weights: Self.weights(aboveValues.count), low: bounds.low, high: bounds.high, priorWeight: priorWeight)
+                sortedObservations: aboveValues, weights: aboveWeights, low: bounds.low, high: bounds.high, priorWeight: priorWeight,
+                forSampling: false)
             var best = good.sample(using: &generator)
             var bestScore = -Double.infinity
             for _ in 0..<eiCandidates {
@@ -103,25 +133,25 @@ public struct TPESampler: Sampler {
         return parameters
     }
 
-    private mutating func sampleJointly(space: [ParameterDomain], below: [Observation], above: [Observation]) -> [String: Double] {
+    private mutating func sampleJointly(_ history: SampleHistory, flags: [UInt8], weights: [Double]) -> [String: Double] {
+        let space = history.space
         // Trials missing a parameter of the space (another space) cannot place a joint kernel.
-        func points(_ observations: [Observation]) -> [[Double]] {
-            observations.compactMap { observation in
-                var point: [Double] = []
-                for domain in space {
-                    guard let value = observation.parameters[domain.name] else { return nil }
-                    point.append(domain.toInternal(value))
-                }
-                return point
+        func points(_ group: UInt8) -> (points: [[Double]], weights: [Double]) {
+            var points: [[Double]] = []
+            var pointWeights: [Double] = []
+            for index in flags.indices where flags[index] == group {
+                let point = space.indices.map { history.columns[$0][index] }
+                guard !point.contains(where: \.isNaN) else { continue }
+                points.append(point)
+                pointWeights.append(weights[index])
             }
+            return (points, pointWeights)
         }
         let bounds = space.map(\.internalBounds)
-        let belowPoints = points(below)
-        let abovePoints = points(above)
-        let good = MultivariateParzenEstimator(
-            points: belowPoints, weights: Self.weights(belowPoints.count), bounds: bounds, priorWeight: priorWeight)
-        let bad = MultivariateParzenEstimator(
-            points: abovePoints, weights: Self.weights(abovePoints.count), bounds: bounds, priorWeight: priorWeight)
+        let below = points(1)
+        let above = points(2)
+        let good = MultivariateParzenEstimator(points: below.points, weights: below.weights, bounds: bounds, priorWeight: priorWeight)
+        let bad = MultivariateParzenEstimator(points: above.points, weights: above.weights, bounds: bounds, priorWeight: priorWeight)
         var best = good.sample(using: &generator)
         var bestScore = -Double.infinity
         for _ in 0..<eiCandidates {

@@ -37,6 +37,9 @@ public final class StudyRunner: @unchecked Sendable {
 
     private let lock = NSLock()
     private var trials: [Int: TrialRecord] = [:]
+    /// What the sampler sees, kept up to date trial by trial (trial number -> its position).
+    private var history: SampleHistory
+    private var positions: [Int: Int] = [:]
     private var finished = 0
     private var running = 0
     private var trialsRun = 0
@@ -53,6 +56,17 @@ public final class StudyRunner: @unchecked Sendable {
         self.evaluate = evaluate
         self.onTrial = onTrial
         self.clock = clock
+        self.history = SampleHistory(space: study.optimization.space)
+    }
+
+    private func record(_ trial: TrialRecord) {
+        trials[trial.number] = trial
+        if let position = positions[trial.number] {
+            history.update(at: position, trial.observation)
+        } else {
+            positions[trial.number] = history.count
+            history.append(trial.observation)
+        }
     }
 
     /// The sampler for trial `number`: seeded from the study's seed and the number, so one worker
@@ -71,7 +85,7 @@ public final class StudyRunner: @unchecked Sendable {
 
     /// Runs until the study has its requested trials or `isCancelled` turns true. Blocks.
     public func run(isCancelled: @escaping @Sendable () -> Bool) throws -> Summary {
-        for trial in try store.trials(studyID: study.id) { trials[trial.number] = trial }
+        for trial in try store.trials(studyID: study.id) { record(trial) }
         finished = try store.progress(studyID: study.id).counted
         var threads: [Thread] = []
         let done = DispatchGroup()
@@ -108,12 +122,11 @@ public final class StudyRunner: @unchecked Sendable {
         } else {
             let number = (trials.keys.max() ?? -1) + 1
             var sampler = Self.sampler(for: study, number: number)
-            let history = trials.keys.sorted().map { trials[$0]!.observation }
-            var fresh = TrialRecord(number: number, state: .running, parameters: sampler.sample(space: study.optimization.space, history: history))
+            var fresh = TrialRecord(number: number, state: .running, parameters: sampler.sample(history))
             fresh.startedAt = clock()
             trial = try store.insert(fresh, studyID: study.id)
         }
-        trials[trial.number] = trial
+        record(trial)
         running += 1
         return trial
     }
@@ -198,7 +211,7 @@ public final class StudyRunner: @unchecked Sendable {
             running -= 1
             return
         }
-        trials[trial.number] = trial
+        record(trial)
         running -= 1
         finished += 1
         trialsRun += 1
