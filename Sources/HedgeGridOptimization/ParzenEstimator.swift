@@ -7,28 +7,34 @@ import Foundation
 /// [(high - low) / min(100, 1 + n + 1), high - low] ("magic clip"); the prior's sigma is the span.
 ///
 /// Built from observations already in increasing order (a `SampleHistory` keeps them so), it
-/// costs O(n) without a logarithm per component. A density sums only the components within 7
-/// sigmas of the point (each one left out weighs less than e^-24, 4e-11, of its peak); narrow
-/// components within 7 * 1.5 minimum sigmas are summed without a test.
+/// costs O(n) without a logarithm per component. A density sums only the components within 6
+/// sigmas of the point (each one left out weighs less than e^-18, 2e-8, of its peak), found by
+/// binary searches over the components sorted by mu.
 struct ParzenEstimator {
     let low: Double
     let high: Double
-    /// Components with sigma <= `narrowSigma` (most of them), by mu: mu, 1 / sigma and the
-    /// density factor weight / (sigma * sqrt(2 pi) * mass inside [low, high]).
+    /// The smallest sigma (the magic clip); most components have exactly this one.
+    private var minimumSigma = 1.0
+    /// Components whose sigma is the minimum, by mu, with their density factors
+    /// weight / (sigma * sqrt(2 pi) * mass inside [low, high]).
     private var narrowMus: [Double] = []
-    private var narrowInverseSigmas: [Double] = []
     private var narrowFactors: [Double] = []
-    /// The wide ones (few: the prior, isolated points), always summed.
+    /// The other components except the prior (few: isolated points, edges of clusters of equal
+    /// values), by mu, with 1 / sigma, their factors and the largest of their sigmas.
     private var wideMus: [Double] = []
     private var wideInverseSigmas: [Double] = []
     private var wideFactors: [Double] = []
-    private var narrowSigma = 0.0
+    private var widestSigma = 0.0
+    /// The prior: centre, 1 / sigma (the span) and factor.
+    private var priorMu = 0.0
+    private var priorInverseSigma = 1.0
+    private var priorFactor = 0.0
     /// Every component by mu, with running sums of the normalised weights, to draw from (only
     /// kept when the estimator is built for sampling).
     private var mus: [Double] = []
     private var sigmas: [Double] = []
     private var cumulativeWeights: [Double] = []
-    private static let cutoff = 7.0
+    private static let cutoff = 6.0
 
     /// `sortedObservations` in increasing order, `weights` aligned with them.
     init(sortedObservations observations: [Double], weights: [Double], low: Double, high: Double, priorWeight: Double, forSampling: Bool = true) {
@@ -47,47 +53,52 @@ struct ParzenEstimator {
         @inline(__always) func mu(_ index: Int) -> Double {
             index < position ? observations[index] : index == position ? prior : observations[index - 1]
         }
-        @inline(__always) func weight(_ index: Int) -> Double {
-            index < position ? weights[index] : index == position ? priorWeight : weights[index - 1]
-        }
         let minimum = span / min(100, 1 + Double(count))
-        narrowSigma = minimum * 1.5
+        minimumSigma = minimum
         let total = weights.reduce(priorWeight, +)
         let factor = 1 / (total * (2 * Double.pi).squareRoot())
+        // More than 6 sigmas inside both bounds the truncated mass differs from 1 by under 1e-9.
+        @inline(__always) func mass(_ center: Double, _ inverse: Double) -> Double {
+            let upperZ = (high - center) * inverse
+            let lowerZ = (low - center) * inverse
+            return (upperZ > 6 ? 1 : Self.cdf(upperZ)) - (lowerZ < -6 ? 0 : Self.cdf(lowerZ))
+        }
+        priorMu = prior
+        priorInverseSigma = 1 / span
+        priorFactor = priorWeight * factor * priorInverseSigma / max(mass(prior, priorInverseSigma), 1e-300)
         narrowMus.reserveCapacity(count)
-        narrowInverseSigmas.reserveCapacity(count)
         narrowFactors.reserveCapacity(count)
         if forSampling {
             mus.reserveCapacity(count)
             sigmas.reserveCapacity(count)
             cumulativeWeights.reserveCapacity(count)
         }
+        let inverseMinimum = 1 / minimum
         var running = 0.0
         for index in 0..<count {
             let center = mu(index)
             var sigma = span
-            if index != position && count > 1 {
-                // Endpoints are not considered: the outermost components use their inner neighbour.
-                let left = index == 0 ? mu(1) - center : center - mu(index - 1)
-                let right = index == count - 1 ? center - mu(index - 1) : mu(index + 1) - center
-                sigma = min(max(max(left, right), minimum), span)
-            }
-            let inverse = 1 / sigma
-            // More than 9 sigmas from both bounds the truncated mass is 1 at double precision.
-            var mass = 1.0
-            if (high - center) * inverse < 9 || (center - low) * inverse < 9 {
-                mass = Self.cdf((high - center) * inverse) - Self.cdf((low - center) * inverse)
-            }
-            let w = weight(index)
-            let density = w * factor * inverse / max(mass, 1e-300)
-            if sigma <= narrowSigma {
-                narrowMus.append(center)
-                narrowInverseSigmas.append(inverse)
-                narrowFactors.append(density)
+            let w: Double
+            if index == position {
+                w = priorWeight
             } else {
-                wideMus.append(center)
-                wideInverseSigmas.append(inverse)
-                wideFactors.append(density)
+                w = weights[index < position ? index : index - 1]
+                if count > 1 {
+                    // Endpoints are not considered: the outermost components use their inner neighbour.
+                    let left = index == 0 ? mu(1) - center : center - mu(index - 1)
+                    let right = index == count - 1 ? center - mu(index - 1) : mu(index + 1) - center
+                    sigma = min(max(max(left, right), minimum), span)
+                }
+                if sigma == minimum {
+                    narrowMus.append(center)
+                    narrowFactors.append(w * factor * inverseMinimum / max(mass(center, inverseMinimum), 1e-300))
+                } else {
+                    let inverse = 1 / sigma
+                    wideMus.append(center)
+                    wideInverseSigmas.append(inverse)
+                    wideFactors.append(w * factor * inverse / max(mass(center, inverse), 1e-300))
+                    widestSigma = max(widestSigma, sigma)
+                }
             }
             if forSampling {
                 running += w / total
@@ -102,36 +113,35 @@ struct ParzenEstimator {
 
     /// log density of the mixture at x.
     func logDensity(_ x: Double) -> Double {
-        var sum = narrowSum(x)
-        for index in wideMus.indices {
-            let z = (x - wideMus[index]) * wideInverseSigmas[index]
-            if abs(z) < Self.cutoff { sum += wideFactors[index] * Self.exp(-0.5 * z * z) }
+        var sum = windowSum(x, mus: narrowMus, factors: narrowFactors, reach: Self.cutoff * minimumSigma) { _ in 1 / minimumSigma }
+        if !wideMus.isEmpty {
+            sum += windowSum(x, mus: wideMus, factors: wideFactors, reach: Self.cutoff * widestSigma) { wideInverseSigmas[$0] }
         }
+        let z = (x - priorMu) * priorInverseSigma
+        if abs(z) < Self.cutoff { sum += priorFactor * Self.exp(-0.5 * z * z) }
         return sum > 0 ? Foundation.log(sum) : -.infinity
     }
 
-    /// The narrow components' density at x. Within the reach every narrow component has
-    /// |z| <= 1.5 * cutoff, so e^(-z^2/2) stays a normal double and the sum needs no test.
-    private func narrowSum(_ x: Double) -> Double {
-        let reach = Self.cutoff * narrowSigma
-        return narrowMus.withUnsafeBufferPointer { mus in
-            narrowInverseSigmas.withUnsafeBufferPointer { inverse in
-                narrowFactors.withUnsafeBufferPointer { factors in
-                    var sum = 0.0
-                    var position = Self.lowerBound(mus, x - reach)
-                    let end = x + reach
-                    while position < mus.count && mus[position] <= end {
-                        let z = (x - mus[position]) * inverse[position]
-                        sum += factors[position] * Self.exp(-0.5 * z * z)
-                        position += 1
-                    }
-                    return sum
+    /// The density at x of the components (sorted by mu) within `reach` of it, those beyond the
+    /// cutoff left out.
+    @inline(__always)
+    private func windowSum(_ x: Double, mus: [Double], factors: [Double], reach: Double, inverseSigma: (Int) -> Double) -> Double {
+        mus.withUnsafeBufferPointer { mus in
+            factors.withUnsafeBufferPointer { factors in
+                var sum = 0.0
+                var position = Self.lowerBound(mus, x - reach)
+                let end = x + reach
+                while position < mus.count && mus[position] <= end {
+                    let z = (x - mus[position]) * inverseSigma(position)
+                    if abs(z) < Self.cutoff { sum += factors[position] * Self.exp(-0.5 * z * z) }
+                    position += 1
                 }
+                return sum
             }
         }
     }
 
-    /// e^x for x in [-(1.5 cutoff)^2 / 2, 0]: 2^n * 2^f with |f| <= 1/2 and a degree-9 Taylor
+    /// e^x for x in [-cutoff^2 / 2, 0]: 2^n * 2^f with |f| <= 1/2 and a degree-9 Taylor
     /// polynomial of e^(f ln 2) (relative error below 1e-10), without libm's special cases.
     @inline(__always) static func exp(_ x: Double) -> Double {
         // Round to nearest by the 1.5 * 2^52 trick (no libm call).

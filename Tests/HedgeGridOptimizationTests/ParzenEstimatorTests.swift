@@ -40,7 +40,8 @@ import Testing
                 let mass = cdf((10 - mus[index]) / sigmas[index]) - cdf((0 - mus[index]) / sigmas[index])
                 density += componentWeights[index] / total * Foundation.exp(-0.5 * z * z) / (sigmas[index] * (2 * Double.pi).squareRoot() * mass)
             }
-            #expect(abs(estimator.logDensity(x) - Foundation.log(density)) < 1e-9, "x = \(x)")
+            // Components beyond 6 sigmas are left out (each under e^-18 of its peak).
+            #expect(abs(estimator.logDensity(x) - Foundation.log(density)) < 1e-7, "x = \(x)")
         }
     }
 }
