@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "hedgegridd", targets: ["hedgegridd"]),
         .executable(name: "hgctl", targets: ["hgctl"]),
+        .executable(name: "hedgegrid-fetch", targets: ["hedgegrid-fetch"]),
         .library(name: "HedgeGridClient", targets: ["HedgeGridClient"]),
     ],
     dependencies: [
@@ -35,8 +36,13 @@ let package = Package(
                 "HedgeGridCore",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        // Downloads from Binance (bulk archives with SHA-256 checks, REST API) into the catalog.
+        // HTTP and TLS live here only: the daemon runs downloads in the hedgegrid-fetch helper.
+        .target(
+            name: "HedgeGridDownload",
+            dependencies: ["HedgeGridCore", "HedgeGridData", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Backtests as users run them: YAML configs, data files, the engine, report files.
         .target(
@@ -82,6 +88,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The daemon's download helper (one download per process; see DownloadWorker).
+        .executableTarget(name: "hedgegrid-fetch", dependencies: ["HedgeGridDownload"]),
         .executableTarget(
             name: "hgctl",
             dependencies: [
@@ -115,7 +123,13 @@ let package = Package(
             name: "HedgeGridDataTests",
             dependencies: [
                 "HedgeGridData", "HedgeGridCore", "HedgeGridTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "HedgeGridDownloadTests",
+            dependencies: [
+                "HedgeGridDownload", "HedgeGridData", "HedgeGridCore", "HedgeGridTestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(name: "HedgeGridRPCTests", dependencies: ["HedgeGridRPC"]),

@@ -79,70 +79,34 @@ enum DataMethods {
                 return url
             }
             let configuration = context.server.configuration
-            let baseURL = try url(request.bulkUrl, "HEDGEGRID_BULK_URL", configuration.bulkURL, BulkDownloader.defaultBaseURL, field: "bulkUrl")
-            let restURL = try url(request.restUrl, "HEDGEGRID_REST_URL", configuration.restURL, RESTDownloader.defaultBaseURL, field: "restUrl")
+            let baseURL = try url(request.bulkUrl, "HEDGEGRID_BULK_URL", configuration.bulkURL, DataMethods.defaultBulkURL, field: "bulkUrl")
+            let restURL = try url(request.restUrl, "HEDGEGRID_REST_URL", configuration.restURL, DataMethods.defaultRestURL, field: "restUrl")
             let directory = request.workingDirectory ?? FileManager.default.currentDirectoryPath
             let root = catalogRoot(request.output, workingDirectory: directory, server: context.server)
-            let catalog: MarketCatalog
             do {
-                catalog = try MarketCatalog(root: root)
+                // Created (or checked) here, so a bad catalog is an error of the request itself.
+                _ = try MarketCatalog(root: root)
             } catch {
                 throw RPCError(code: RPCError.dataFailedCode, message: "\(error)")
             }
+            let job: JSONValue = [
+                "symbol": .string(request.symbol), "kinds": .array(kinds.map { .string($0.rawValue) }), "start": .int(request.start),
+                "end": .int(request.end), "mode": .string(mode), "bulkURL": .string(baseURL.absoluteString),
+                "restURL": .string(restURL.absoluteString), "catalogRoot": .string(root),
+            ]
             let title = "download \(request.symbol) \(kinds.map(\.rawValue).joined(separator: ","))"
             let info = try await context.server.jobs.start(kind: MethodName.dataDownload, title: title, owner: context.session.id) { progress in
-                var fetcher = HTTPFetcher()
-                fetcher.onWait = { url, reason, wait in
-                    Task { await progress.report(message: "waiting \(wait) after \(reason): \((url as NSString).lastPathComponent)") }
-                }
-                do {
-                    var summary = BulkDownloader.Summary()
-                    var restRanges: [BulkDownloader.MissingRange] = kinds.map {
-                        BulkDownloader.MissingRange(kind: $0, start: request.start, end: request.end)
-                    }
-                    if mode != "rest" {
-                        let downloader = BulkDownloader(catalog: catalog, baseURL: baseURL, fetcher: fetcher)
-                        summary = try await downloader.download(symbol: request.symbol, kinds: kinds, start: request.start, end: request.end) { step in
-                            let percentage = step.filesTotal > 0 ? step.filesDone * 100 / step.filesTotal : 100
-                            let message = "\(step.filesDone)/\(step.filesTotal) files, \(step.rowsAdded) rows, \(step.bytes) bytes: \(step.message)"
-                            Task { await progress.report(percentage: mode == "auto" ? percentage * 9 / 10 : percentage, message: message) }
-                        }
-                        restRanges = summary.missingRanges
-                    }
-                    var restRequests = 0
-                    if mode != "bulk" {
-                        var rest = RESTDownloader(catalog: catalog, baseURL: restURL, fetcher: fetcher)
-                        rest.onWeightWait = { used, wait in
-                            Task { await progress.report(message: "request weight \(used) of 2400 used: waiting \(wait) for the next minute") }
-                        }
-                        do {
-                            try await rest.downloadInstruments()
-                        } catch {
-                            await progress.report(message: "instrument filters not updated: \(error)")
-                        }
-                        for range in restRanges {
-                            await progress.report(message: "REST \(range.kind.rawValue) from \(range.start) to \(range.end)")
-                            let result = try await rest.download(symbol: request.symbol, kinds: [range.kind], start: range.start, end: range.end)
-                            summary.rowsAdded += result.rowsAdded
-                            restRequests += result.requests
-                        }
-                    }
-                    return try JSONValue(encoding: DownloadAnswer(catalog: root, summary: summary, restRequests: restRequests))
-                } catch let error as MarketDataError {
-                    throw RPCError(code: RPCError.dataFailedCode, message: error.description)
-                } catch let error as HTTPFetcher.FetchError {
-                    throw RPCError(code: RPCError.dataFailedCode, message: error.description)
+                try await DownloadWorker.run(request: job) { percentage, message in
+                    await progress.report(percentage: percentage, message: message)
                 }
             }
             return try JSONValue(encoding: JobStarted(jobId: info.id))
         }
     }
 
-    struct DownloadAnswer: Encodable {
-        var catalog: String
-        var summary: BulkDownloader.Summary
-        var restRequests: Int
-    }
+    /// Binance's bulk archives and USD-M REST API (the helper's defaults, repeated for messages).
+    static let defaultBulkURL = URL(string: "https://data.binance.vision")!
+    static let defaultRestURL = URL(string: "https://fapi.binance.com")!
 
     static func registerMaintenance(on server: RPCServer) {
         server.register(MethodName.dataVerify) { context, params in

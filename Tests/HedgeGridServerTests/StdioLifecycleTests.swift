@@ -1,4 +1,5 @@
 import Foundation
+import HedgeGridTransport
 import HedgeGridClient
 import HedgeGridRPC
 import HedgeGridTestSupport

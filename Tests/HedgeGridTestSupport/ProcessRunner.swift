@@ -1,4 +1,5 @@
 import Foundation
+import HedgeGridTransport
 import HedgeGridClient
 
 /// Runs a program to completion and captures what it printed.

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HedgeGridCore
+import HedgeGridData
 
 /// Downloads Binance's bulk archives (data.binance.vision, `futures/um`) into the catalog:
 /// monthly files for complete months, daily files for the rest; each zip is checked against its

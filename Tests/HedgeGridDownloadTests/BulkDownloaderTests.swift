@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HedgeGridCore
 import HedgeGridData
+import HedgeGridDownload
 import HedgeGridTestSupport
 import Testing
 import ZIPFoundation
@@ -38,7 +39,7 @@ import ZIPFoundation
     }
 
     func month() throws -> Data {
-        try Data(contentsOf: URL(fileURLWithPath: MarketDataFileTests.bundled + "/NEARUSDT-1m-2025-09.zip"))
+        try Data(contentsOf: URL(fileURLWithPath: RepositoryFiles.bundledData + "/NEARUSDT-1m-2025-09.zip"))
     }
 
     @Test func monthlyFileWithAGoodChecksumIsStoredAndNotFetchedAgain() async throws {
@@ -50,7 +51,7 @@ import ZIPFoundation
         let downloader = BulkDownloader(catalog: catalog, baseURL: server.baseURL, fetcher: Self.fastFetcher())
         let summary = try await downloader.download(symbol: "NEARUSDT", kinds: [.last], start: Self.september, end: Self.october, now: Self.october + 86_400_000)
         #expect(summary.filesDownloaded == 1 && summary.rowsAdded == 43_200)
-        #expect(try catalog.bars(symbol: "NEARUSDT", start: 0, end: .max) == (try MarketDataFile.bars(from: [MarketDataFileTests.bundled + "/NEARUSDT-1m-2025-09.zip"])))
+        #expect(try catalog.bars(symbol: "NEARUSDT", start: 0, end: .max) == (try MarketDataFile.bars(from: [RepositoryFiles.bundledData + "/NEARUSDT-1m-2025-09.zip"])))
         let requests = server.requests()
         let again = try await downloader.download(symbol: "NEARUSDT", kinds: [.last], start: Self.september, end: Self.october, now: Self.october + 86_400_000)
         #expect(again.filesSkipped == 1 && again.filesDownloaded == 0)
@@ -77,7 +78,7 @@ import ZIPFoundation
         let scratch = Scratch()
         defer { scratch.remove() }
         let server = try LocalHTTPServer()
-        let rows = try String(decoding: MarketDataFile.csvBytes(at: MarketDataFileTests.bundled + "/NEARUSDT-1m-2025-09.zip"), as: UTF8.self)
+        let rows = try String(decoding: MarketDataFile.csvBytes(at: RepositoryFiles.bundledData + "/NEARUSDT-1m-2025-09.zip"), as: UTF8.self)
             .split(separator: "\n")
         let header = String(rows[0])
         let day29 = rows[(1 + 28 * 1_440)..<(1 + 29 * 1_440)].joined(separator: "\n") + "\n"
@@ -157,7 +158,7 @@ import ZIPFoundation
         let scratch = Scratch()
         defer { scratch.remove() }
         let server = try LocalHTTPServer()
-        let data = try Data(contentsOf: URL(fileURLWithPath: MarketDataFileTests.bundled + "/NEARUSDT-1m-2025-09.zip"))
+        let data = try Data(contentsOf: URL(fileURLWithPath: RepositoryFiles.bundledData + "/NEARUSDT-1m-2025-09.zip"))
         server.set(BulkDownloaderTests.monthPath, .sequence([.status(429), .ok(data)]))
         server.set(BulkDownloaderTests.monthPath + ".CHECKSUM", .ok(BulkDownloaderTests.checksum(data, name: "NEARUSDT-1m-2025-09.zip")))
         let waits = LockedList<String>()

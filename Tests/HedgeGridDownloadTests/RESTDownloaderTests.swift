@@ -1,6 +1,7 @@
 import Foundation
 import HedgeGridCore
 import HedgeGridData
+import HedgeGridDownload
 import HedgeGridTestSupport
 import Testing
 
@@ -29,7 +30,7 @@ import Testing
     @Test func klinesArePagedAtTheDocumentedLimit() async throws {
         let scratch = Scratch()
         defer { scratch.remove() }
-        let bars = try MarketDataFile.bars(from: [MarketDataFileTests.bundled + "/NEARUSDT-1m-2025-09.zip"])
+        let bars = try MarketDataFile.bars(from: [RepositoryFiles.bundledData + "/NEARUSDT-1m-2025-09.zip"])
         let server = try LocalHTTPServer()
         Self.serveKlines(server, bars: bars)
         let catalog = try MarketCatalog(root: scratch.file("catalog"), cache: nil)
@@ -44,7 +45,7 @@ import Testing
     @Test func aKlineThatHasNotClosedIsNotStored() async throws {
         let scratch = Scratch()
         defer { scratch.remove() }
-        let bars = try MarketDataFile.bars(from: [MarketDataFileTests.bundled + "/NEARUSDT-1m-2025-09.zip"])
+        let bars = try MarketDataFile.bars(from: [RepositoryFiles.bundledData + "/NEARUSDT-1m-2025-09.zip"])
         let server = try LocalHTTPServer()
         Self.serveKlines(server, bars: bars)
         let catalog = try MarketCatalog(root: scratch.file("catalog"), cache: nil)
@@ -58,7 +59,7 @@ import Testing
     @Test func fundingRatesComeFromTheirEndpoint() async throws {
         let scratch = Scratch()
         defer { scratch.remove() }
-        let funding = try MarketDataFile.funding(from: [MarketDataFileTests.bundled + "/NEARUSDT-fundingRate-2025-09_2025-11.csv"])
+        let funding = try MarketDataFile.funding(from: [RepositoryFiles.bundledData + "/NEARUSDT-fundingRate-2025-09_2025-11.csv"])
         let server = try LocalHTTPServer()
         server.handle("/fapi/v1/fundingRate") { query in
             let start = Int64(query["startTime"] ?? "0") ?? 0

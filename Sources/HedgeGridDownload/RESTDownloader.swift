@@ -1,5 +1,6 @@
 import Foundation
 import HedgeGridCore
+import HedgeGridData
 
 /// Downloads from Binance's USDⓈ-M REST API (`https://fapi.binance.com`) what the archives do
 /// not have yet: 1-minute klines (`/fapi/v1/klines`, mark price from `/fapi/v1/markPriceKlines`;
