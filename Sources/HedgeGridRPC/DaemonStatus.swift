@@ -72,7 +72,12 @@ extension DaemonStatus {
     /// The status as JSON, built directly (it is asked for often; this skips `JSONEncoder`).
     /// Same shape as the `Codable` form.
     public var json: JSONValue {
-        func optional(_ value: Int?) -> JSONValue { value.map { .int(Int64($0)) } ?? .null }
+        json(clients: Self.json(clients: clients))
+    }
+
+    /// The status as JSON with its client list already rendered (`json(clients:)`), which the
+    /// daemon keeps between connects and disconnects.
+    public func json(clients renderedClients: JSONValue) -> JSONValue {
         var members: [String: JSONValue] = [
             "name": .string(name), "version": .string(version), "pid": .int(Int64(pid)),
             "uptimeSeconds": .double(uptimeSeconds), "startedAt": .string(ISO8601Timestamp.string(from: startedAt)),
@@ -81,7 +86,14 @@ extension DaemonStatus {
             "jobs": ["running": .int(Int64(jobs.running)), "finished": .int(Int64(jobs.finished))],
         ]
         members["socketPath"] = socketPath.map { .string($0) } ?? .null
-        members["clients"] = .array(clients.map { client in
+        members["clients"] = renderedClients
+        return .object(members)
+    }
+
+    /// A client list as JSON.
+    public static func json(clients: [Client]) -> JSONValue {
+        func optional(_ value: Int?) -> JSONValue { value.map { .int(Int64($0)) } ?? .null }
+        return .array(clients.map { client in
             var entry: [String: JSONValue] = [
                 "id": .int(Int64(client.id)), "transport": .string(client.transport),
                 "uid": optional(client.uid), "pid": optional(client.pid),
@@ -92,6 +104,5 @@ extension DaemonStatus {
             }
             return .object(entry)
         })
-        return .object(members)
     }
 }

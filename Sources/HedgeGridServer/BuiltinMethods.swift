@@ -5,7 +5,7 @@ import HedgeGridRPC
 enum BuiltinMethods {
     static func register(on server: RPCServer) {
         server.registerImmediate(MethodName.daemonStatus) { context, _ in
-            status(of: context.server).json
+            status(of: context.server).json(clients: context.server.connectedClientsJSON)
         }
         server.register(MethodName.daemonStop) { context, _ in
             context.server.logger.notice("stop requested by a client", metadata: ["session": "\(context.session.id)"])
@@ -94,6 +94,6 @@ enum BuiltinMethods {
             stateDirectory: configuration.paths.stateDirectory,
             cacheDirectory: configuration.paths.cacheDirectory,
             jobs: server.jobs.counts,
-            clients: server.connectedSessions.map(\.statusEntry))
+            clients: server.connectedClients)
     }
 }

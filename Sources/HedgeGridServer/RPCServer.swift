@@ -16,8 +16,11 @@ public final class RPCServer: Sendable {
     public let jobs: JobManager
     /// Open study databases, running study jobs and study subscribers.
     let studies = StudyRegistry()
-    private let handlers = Mutex<[String: RegisteredMethod]>([:])
+    private let handlers = ReadMostlyBox<[String: RegisteredMethod]>([:])
     private let sessions = LockedBox<[Int: ClientSession]>([:])
+    /// `daemon/status`'s client list, rebuilt when a client connects, initializes or leaves, so
+    /// a status answer takes one lock instead of one per connected session.
+    private let clientEntries = LockedBox<(list: [DaemonStatus.Client], json: JSONValue)>(([], .array([])))
     private let nextSessionID = Atomic<Int>(1)
     private let exitHandler: Mutex<(@Sendable (Int32) -> Void)?> = Mutex(nil)
     private let stopHandler: Mutex<(@Sendable () -> Void)?> = Mutex(nil)
@@ -48,17 +51,17 @@ public final class RPCServer: Sendable {
 
     /// Adds or replaces the handler of `method`.
     public func register(_ method: String, _ handler: @escaping MethodHandler) {
-        handlers.withLock { $0[method] = .task(handler) }
+        handlers.write { $0[method] = .task(handler) }
     }
 
     /// Adds or replaces a quick method answered on the reading thread (see `ImmediateMethodHandler`).
     public func registerImmediate(_ method: String, _ handler: @escaping ImmediateMethodHandler) {
-        handlers.withLock { $0[method] = .immediate(handler) }
+        handlers.write { $0[method] = .immediate(handler) }
     }
 
     /// The registered method names, sorted.
     public var methodNames: [String] {
-        let registered = handlers.withLock { Array($0.keys) }
+        let registered = handlers.read { Array($0.keys) }
         return (registered + [MethodName.initialize, MethodName.shutdown]).sorted()
     }
 
@@ -82,6 +85,7 @@ public final class RPCServer: Sendable {
         let id = nextSessionID.wrappingAdd(1, ordering: .relaxed).oldValue
         let session = ClientSession(id: id, transport: transport, connection: connection, credentials: credentials)
         sessions.withLock { $0[id] = session }
+        refreshClientEntries()
         logger.debug("client connected", metadata: ["session": "\(id)", "transport": "\(transport.rawValue)"])
         connection.start(
             onEvent: { [self] event in handle(event, from: session) },
@@ -94,6 +98,23 @@ public final class RPCServer: Sendable {
         sessions.withLock { $0.values.sorted { $0.id < $1.id } }
     }
 
+    /// The connected clients as `daemon/status` lists them.
+    var connectedClients: [DaemonStatus.Client] {
+        clientEntries.withLock { $0.list }
+    }
+
+    /// The same, rendered as JSON.
+    var connectedClientsJSON: JSONValue {
+        clientEntries.withLock { $0.json }
+    }
+
+    /// Rebuilds the client list (after a connect, an `initialize` or a disconnect).
+    func refreshClientEntries() {
+        let entries = connectedSessions.map(\.statusEntry)
+        let json = DaemonStatus.json(clients: entries)
+        clientEntries.withLock { $0 = (entries, json) }
+    }
+
     /// Closes every connection.
     public func closeAll() {
         for session in connectedSessions { session.connection.close() }
@@ -101,6 +122,7 @@ public final class RPCServer: Sendable {
 
     private func detach(_ session: ClientSession) {
         sessions.withLock { _ = $0.removeValue(forKey: session.id) }
+        refreshClientEntries()
         session.cancelAllRequests()
         let jobs = self.jobs
         Task { await jobs.unsubscribeAll(sessionID: session.id) }
@@ -213,7 +235,7 @@ public final class RPCServer: Sendable {
                 session.setPhase(.shutdownRequested)
                 return .reply(Self.response(id, .success(.null)))
             default:
-                switch handlers.withLock({ $0[method] }) {
+                switch handlers.read({ $0[method] }) {
                 case nil:
                     return .reply(Self.response(id, .failure(.methodNotFound(method))))
                 case .task(let handler)?:
@@ -230,6 +252,7 @@ public final class RPCServer: Sendable {
         do {
             let request = try params.decodeParams(InitializeParams.self)
             session.setClientInfo(request.clientInfo)
+            refreshClientEntries()
             session.setPhase(.ready)
             let result = InitializeResult(
                 serverInfo: PeerInfo(name: HedgeGridVersion.serverName, version: HedgeGridVersion.current),

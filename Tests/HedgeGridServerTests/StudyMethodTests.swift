@@ -86,7 +86,8 @@ import Glibc
             }
             return numbers
         }
-        _ = try await client.call(MethodName.studyOptimize, try Self.optimizeParams("crash", trials: 30, backtest: backtest, workers: 2))
+        // Long enough that the kill lands mid-study even on a loaded machine.
+        _ = try await client.call(MethodName.studyOptimize, try Self.optimizeParams("crash", trials: 150, backtest: backtest, workers: 2))
         let beforeKill = await seen.value
         first.child.signal(SIGKILL)
         _ = first.waitForExit()
@@ -94,19 +95,19 @@ import Glibc
         let second = try TestDaemon(arguments: ["--state-dir", state])
         let again = try RPCClient.connect(socketPath: second.socket)
         var statistics = JSONValue.null
-        for _ in 0..<1_200 {
+        for _ in 0..<3_000 {
             statistics = try await again.call(MethodName.studyGet, try JSONValue(encoding: StudyRefParams(studyName: "crash")))
-            if statistics["finishedTrials"] == 30 && statistics["jobId"] == .null { break }
+            if statistics["finishedTrials"] == 150 && statistics["jobId"] == .null { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        #expect(statistics["finishedTrials"] == 30, "\(statistics.jsonText)")
+        #expect(statistics["finishedTrials"] == 150, "\(statistics.jsonText)")
         #expect(second.log.contains("resuming study"))
         let trials = try await again.call(
             MethodName.studyTrials, try JSONValue(encoding: StudyTrialsParams(studyName: "crash", sort: "number")))["trials"]?.arrayValue ?? []
         let numbers = trials.compactMap { $0["number"]?.intValue }
         #expect(Set(numbers).count == numbers.count)
         let counted = trials.filter { $0["counted"] == true && ["complete", "pruned", "failed"].contains($0["state"]?.stringValue ?? "") }
-        #expect(counted.count == 30)
+        #expect(counted.count == 150)
         let interrupted = trials.filter { $0["counted"] == false }
         #expect(interrupted.allSatisfy { $0["state"] == "failed" && ($0["error"]?.stringValue ?? "").hasPrefix("interrupted") })
         let requeued = trials.filter { $0["requeuedFrom"] != nil && $0["requeuedFrom"] != .null }
