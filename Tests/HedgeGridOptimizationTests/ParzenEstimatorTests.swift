@@ -12,6 +12,17 @@ import Testing
         }
     }
 
+    @Test func theFourWideExponentialMatchesLibm() {
+        for step in stride(from: 0, through: 2_000, by: 4) {
+            let x = -(SIMD4<Double>(repeating: Double(step)) + SIMD4<Double>(0, 1, 2, 3)) * 0.03
+            let values = ParzenEstimator.exp(x)
+            for lane in 0..<4 {
+                let expected = Foundation.exp(x[lane])
+                #expect(abs(values[lane] - expected) <= 1e-10 * expected, "x = \(x[lane])")
+            }
+        }
+    }
+
     @Test func densityMatchesADirectSumOfTruncatedNormals() {
         var generator = SeededGenerator(seed: 4)
         let observations = (0..<300).map { _ in generator.unit() * 10 }.sorted()
