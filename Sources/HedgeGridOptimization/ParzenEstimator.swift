@@ -74,9 +74,13 @@ struct ParzenEstimator {
             cumulativeWeights.reserveCapacity(count)
         }
         let inverseMinimum = 1 / minimum
+        let narrowScale = factor * inverseMinimum
         var running = 0.0
+        // A sliding window over the components in order: the one before, this one, the next.
+        var previous = 0.0
+        var current = mu(0)
         for index in 0..<count {
-            let center = mu(index)
+            let next = index + 1 < count ? mu(index + 1) : 0
             var sigma = span
             let w: Double
             if index == position {
@@ -85,27 +89,44 @@ struct ParzenEstimator {
                 w = weights[index < position ? index : index - 1]
                 if count > 1 {
                     // Endpoints are not considered: the outermost components use their inner neighbour.
-                    let left = index == 0 ? mu(1) - center : center - mu(index - 1)
-                    let right = index == count - 1 ? center - mu(index - 1) : mu(index + 1) - center
+                    let left = index == 0 ? next - current : current - previous
+                    let right = index == count - 1 ? current - previous : next - current
                     sigma = min(max(max(left, right), minimum), span)
                 }
+                // Components with the same mu and sigma (an integer parameter's repeated values)
+                // are one kernel with their weights added: the same density, summed once.
                 if sigma == minimum {
-                    narrowMus.append(center)
-                    narrowFactors.append(w * factor * inverseMinimum / max(mass(center, inverseMinimum), 1e-300))
+                    var density = w * narrowScale
+                    if (current - low) * inverseMinimum < 6 || (high - current) * inverseMinimum < 6 {
+                        density /= max(mass(current, inverseMinimum), 1e-300)
+                    }
+                    if let last = narrowMus.last, last == current {
+                        narrowFactors[narrowFactors.count - 1] += density
+                    } else {
+                        narrowMus.append(current)
+                        narrowFactors.append(density)
+                    }
                 } else {
                     let inverse = 1 / sigma
-                    wideMus.append(center)
-                    wideInverseSigmas.append(inverse)
-                    wideFactors.append(w * factor * inverse / max(mass(center, inverse), 1e-300))
+                    let density = w * factor * inverse / max(mass(current, inverse), 1e-300)
+                    if let last = wideMus.last, last == current, wideInverseSigmas[wideInverseSigmas.count - 1] == inverse {
+                        wideFactors[wideFactors.count - 1] += density
+                    } else {
+                        wideMus.append(current)
+                        wideInverseSigmas.append(inverse)
+                        wideFactors.append(density)
+                    }
                     widestSigma = max(widestSigma, sigma)
                 }
             }
             if forSampling {
                 running += w / total
-                mus.append(center)
+                mus.append(current)
                 sigmas.append(sigma)
                 cumulativeWeights.append(running)
             }
+            previous = current
+            current = next
         }
     }
 
@@ -114,9 +135,7 @@ struct ParzenEstimator {
     /// log density of the mixture at x.
     func logDensity(_ x: Double) -> Double {
         var sum = narrowSum(x)
-        if !wideMus.isEmpty {
-            sum += windowSum(x, mus: wideMus, factors: wideFactors, reach: Self.cutoff * widestSigma) { wideInverseSigmas[$0] }
-        }
+        if !wideMus.isEmpty { sum += wideSum(x) }
         let z = (x - priorMu) * priorInverseSigma
         if abs(z) < Self.cutoff { sum += priorFactor * Self.exp(-0.5 * z * z) }
         return sum > 0 ? Foundation.log(sum) : -.infinity
@@ -153,21 +172,39 @@ struct ParzenEstimator {
         }
     }
 
-    /// The density at x of the components (sorted by mu) within `reach` of it, those beyond the
-    /// cutoff left out.
-    @inline(__always)
-    private func windowSum(_ x: Double, mus: [Double], factors: [Double], reach: Double, inverseSigma: (Int) -> Double) -> Double {
-        mus.withUnsafeBufferPointer { mus in
-            factors.withUnsafeBufferPointer { factors in
-                var sum = 0.0
-                var position = Self.lowerBound(mus, x - reach)
-                let end = x + reach
-                while position < mus.count && mus[position] <= end {
-                    let z = (x - mus[position]) * inverseSigma(position)
-                    if abs(z) < Self.cutoff { sum += factors[position] * Self.exp(-0.5 * z * z) }
-                    position += 1
+    /// The density at x of the other components (sorted by mu, each with its own sigma) within
+    /// `reach` of it, four at a time; those beyond the cutoff are left out.
+    private func wideSum(_ x: Double) -> Double {
+        let reach = Self.cutoff * widestSigma
+        let limit = Self.cutoff * Self.cutoff
+        return wideMus.withUnsafeBufferPointer { mus in
+            wideInverseSigmas.withUnsafeBufferPointer { inverses in
+                wideFactors.withUnsafeBufferPointer { factors in
+                    let start = Self.lowerBound(mus, x - reach)
+                    let end = Self.lowerBound(mus, x + reach)
+                    var position = start
+                    var lanes = SIMD4<Double>(repeating: 0)
+                    let xs = SIMD4<Double>(repeating: x)
+                    let limits = SIMD4<Double>(repeating: limit)
+                    while position + 4 <= end {
+                        let m = SIMD4<Double>(mus[position], mus[position + 1], mus[position + 2], mus[position + 3])
+                        let inverse = SIMD4<Double>(inverses[position], inverses[position + 1], inverses[position + 2], inverses[position + 3])
+                        let f = SIMD4<Double>(factors[position], factors[position + 1], factors[position + 2], factors[position + 3])
+                        let z = (xs - m) * inverse
+                        let squared = z * z
+                        let inside = squared .< limits
+                        let terms = f * Self.exp(-0.5 * squared.replacing(with: limit, where: .!inside))
+                        lanes += terms.replacing(with: 0, where: .!inside)
+                        position += 4
+                    }
+                    var sum = lanes.sum()
+                    while position < end {
+                        let z = (x - mus[position]) * inverses[position]
+                        if z * z < limit { sum += factors[position] * Self.exp(-0.5 * z * z) }
+                        position += 1
+                    }
+                    return sum
                 }
-                return sum
             }
         }
     }

@@ -89,34 +89,55 @@ public struct TPESampler: Sampler {
 
     private mutating func sampleIndependently(_ history: SampleHistory, flags: [UInt8], weights: [Double]) -> [String: Double] {
         var parameters: [String: Double] = [:]
-        var belowValues: [Double] = []
-        var belowWeights: [Double] = []
-        var aboveValues: [Double] = []
-        var aboveWeights: [Double] = []
+        // Sized once: each parameter's walk writes its group members in place.
+        let belowCount = flags.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
+        let aboveCount = flags.reduce(0) { $0 + ($1 == 2 ? 1 : 0) }
+        var belowValues = [Double](repeating: 0, count: belowCount)
+        var belowWeights = [Double](repeating: 0, count: belowCount)
+        var aboveValues = [Double](repeating: 0, count: aboveCount)
+        var aboveWeights = [Double](repeating: 0, count: aboveCount)
         for (column, domain) in history.space.enumerated() {
-            belowValues.removeAll(keepingCapacity: true)
-            belowWeights.removeAll(keepingCapacity: true)
-            aboveValues.removeAll(keepingCapacity: true)
-            aboveWeights.removeAll(keepingCapacity: true)
-            let values = history.columns[column]
-            for index32 in history.sortedIndices[column] {
-                let index = Int(index32)
-                switch flags[index] {
-                case 1:
-                    belowValues.append(values[index])
-                    belowWeights.append(weights[index])
-                case 2:
-                    aboveValues.append(values[index])
-                    aboveWeights.append(weights[index])
-                default:
-                    continue
+            // Trials without the parameter (NaN) are not in the sorted order: count what was written.
+            var below = 0
+            var above = 0
+            history.columns[column].withUnsafeBufferPointer { values in
+                history.sortedIndices[column].withUnsafeBufferPointer { order in
+                    flags.withUnsafeBufferPointer { flags in
+                        weights.withUnsafeBufferPointer { weights in
+                            belowValues.withUnsafeMutableBufferPointer { belowValues in
+                                belowWeights.withUnsafeMutableBufferPointer { belowWeights in
+                                    aboveValues.withUnsafeMutableBufferPointer { aboveValues in
+                                        aboveWeights.withUnsafeMutableBufferPointer { aboveWeights in
+                                            for index32 in order {
+                                                let index = Int(index32)
+                                                let flag = flags[index]
+                                                if flag == 1 {
+                                                    belowValues[below] = values[index]
+                                                    belowWeights[below] = weights[index]
+                                                    below += 1
+                                                } else if flag == 2 {
+                                                    aboveValues[above] = values[index]
+                                                    aboveWeights[above] = weights[index]
+                                                    above += 1
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
+            let goodValues = below == belowCount ? belowValues : Array(belowValues[..<below])
+            let goodWeights = below == belowCount ? belowWeights : Array(belowWeights[..<below])
+            let badValues = above == aboveCount ? aboveValues : Array(aboveValues[..<above])
+            let badWeights = above == aboveCount ? aboveWeights : Array(aboveWeights[..<above])
             let bounds = domain.internalBounds
             let good = ParzenEstimator(
-                sortedObservations: belowValues, weights: belowWeights, low: bounds.low, high: bounds.high, priorWeight: priorWeight)
+                sortedObservations: goodValues, weights: goodWeights, low: bounds.low, high: bounds.high, priorWeight: priorWeight)
             let bad = ParzenEstimator(
-                sortedObservations: aboveValues, weights: aboveWeights, low: bounds.low, high: bounds.high, priorWeight: priorWeight,
+                sortedObservations: badValues, weights: badWeights, low: bounds.low, high: bounds.high, priorWeight: priorWeight,
                 forSampling: false)
             var best = good.sample(using: &generator)
             var bestScore = -Double.infinity
