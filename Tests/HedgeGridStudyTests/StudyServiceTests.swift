@@ -109,6 +109,31 @@ import Testing
         #expect(evaluator.period.evaluate(parsed.parameters).metrics == best.metrics)
     }
 
+    @Test func aTrialTimeoutReallyStopsTheEngine() throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        let store = try StudyStore(path: scratch.file("studies.sqlite"))
+        let (study, _) = try StudyService.open(store: { store }, options: options(trials: 1), now: 0)
+        let evaluator = try StudyService.load(study).inSample
+        let values = TunedParameters.values(of: evaluator.base)
+        // Asked every 4,096 bars: a stop at the first question ends the run before the 41,760 bars.
+        var questions = 0
+        guard case .stopped = evaluator.evaluate(values, shouldStop: {
+            questions += 1
+            return true
+        }) else {
+            Issue.record("the run did not stop")
+            return
+        }
+        #expect(questions == 1)
+        // Never asked to stop, the same trial completes.
+        guard case .evaluated(let result) = evaluator.evaluate(values) else {
+            Issue.record("the run did not complete")
+            return
+        }
+        #expect(result.metrics.roundTrips > 0)
+    }
+
     @Test func noFeasibleTrialMeansNoBestYAML() throws {
         let trials = [TrialRecord(number: 0, state: .failed, parameters: [:])]
         var infeasible = TrialRecord(number: 1, state: .complete, parameters: ["grid.grid_step_bps": 20])
