@@ -212,23 +212,10 @@ struct ParzenEstimator {
     /// e^x for x in [-cutoff^2 / 2, 0]: 2^n * 2^f with |f| <= 1/2 and a degree-9 Taylor
     /// polynomial of e^(f ln 2) (relative error below 1e-10), without libm's special cases.
     @inline(__always) static func exp(_ x: Double) -> Double {
-        // Round to nearest by the 1.5 * 2^52 trick (no libm call).
-        let t = x * 1.4426950408889634
-        let n = (t + 6_755_399_441_055_744.0) - 6_755_399_441_055_744.0
-        let y = (t - n) * 0.6931471805599453
-        // Estrin's scheme: short dependency chains.
-        let y2 = y * y
-        let y4 = y2 * y2
-        let a = 1 + y
-        let b = 0.5 + y * (1.0 / 6)
-        let c = 1.0 / 24 + y * (1.0 / 120)
-        let d = 1.0 / 720 + y * (1.0 / 5_040)
-        let e = 1.0 / 40_320 + y * (1.0 / 362_880)
-        let p = (a + y2 * b) + y4 * ((c + y2 * d) + y4 * e)
-        return p * Double(bitPattern: UInt64(1023 + Int(n)) << 52)
+        exp(SIMD4<Double>(repeating: x))[0]
     }
 
-    /// e^x for four values at once, as `exp(_:)` does it.
+    /// e^x for four values at once (see `exp(_:)`).
     @inline(__always) static func exp(_ x: SIMD4<Double>) -> SIMD4<Double> {
         let magic = SIMD4<Double>(repeating: 6_755_399_441_055_744.0)
         let t = x * 1.4426950408889634

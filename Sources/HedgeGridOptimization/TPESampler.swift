@@ -139,16 +139,7 @@ public struct TPESampler: Sampler {
             let bad = ParzenEstimator(
                 sortedObservations: badValues, weights: badWeights, low: bounds.low, high: bounds.high, priorWeight: priorWeight,
                 forSampling: false)
-            var best = good.sample(using: &generator)
-            var bestScore = -Double.infinity
-            for _ in 0..<eiCandidates {
-                let candidate = good.sample(using: &generator)
-                let score = good.logDensity(candidate) - bad.logDensity(candidate)
-                if score > bestScore {
-                    bestScore = score
-                    best = candidate
-                }
-            }
+            let best = mostPromising { good.sample(using: &$0) } score: { good.logDensity($0) - bad.logDensity($0) }
             parameters[domain.name] = domain.fromInternal(best)
         }
         return parameters
@@ -173,18 +164,25 @@ public struct TPESampler: Sampler {
         let above = points(2)
         let good = MultivariateParzenEstimator(points: below.points, weights: below.weights, bounds: bounds, priorWeight: priorWeight)
         let bad = MultivariateParzenEstimator(points: above.points, weights: above.weights, bounds: bounds, priorWeight: priorWeight)
-        var best = good.sample(using: &generator)
-        var bestScore = -Double.infinity
-        for _ in 0..<eiCandidates {
-            let candidate = good.sample(using: &generator)
-            let score = good.logDensity(candidate) - bad.logDensity(candidate)
-            if score > bestScore {
-                bestScore = score
-                best = candidate
-            }
-        }
+        let best = mostPromising { good.sample(using: &$0) } score: { good.logDensity($0) - bad.logDensity($0) }
         var parameters: [String: Double] = [:]
         for (domain, value) in zip(space, best) { parameters[domain.name] = domain.fromInternal(value) }
         return parameters
+    }
+
+    /// Optuna's expected-improvement step: `eiCandidates` draws from l(x), keeping the one with
+    /// the highest log l(x) - log g(x).
+    private mutating func mostPromising<Point>(draw: (inout SeededGenerator) -> Point, score: (Point) -> Double) -> Point {
+        var best = draw(&generator)
+        var bestScore = -Double.infinity
+        for _ in 0..<eiCandidates {
+            let candidate = draw(&generator)
+            let candidateScore = score(candidate)
+            if candidateScore > bestScore {
+                bestScore = candidateScore
+                best = candidate
+            }
+        }
+        return best
     }
 }

@@ -57,16 +57,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
             comparison = await Console.call(
                 client, MethodName.studyGet, try JSONValue(encoding: StudyRefParams(studyName: compareWith, dbPath: dbPath, workingDirectory: directory)))
         }
-        if let exportCSV {
-            let csv = await Console.call(
-                client, MethodName.studyExport,
-                try JSONValue(encoding: StudyExportParams(studyName: studyName, format: "csv", dbPath: dbPath, workingDirectory: directory)))
-            do {
-                try (csv["content"]?.stringValue ?? "").write(toFile: exportCSV, atomically: true, encoding: .utf8)
-            } catch {
-                Console.fail("cannot write \(exportCSV): \(error)")
-            }
-        }
+        if let exportCSV { try await StudyText.exportCSV(client, study: studyName, dbPath: dbPath, to: exportCSV) }
         if global.json {
             var object: [String: JSONValue] = ["statistics": statistics, "top": trials["trials"] ?? .array([]), "importance": importance["importance"] ?? .null]
             if let comparison { object["comparison"] = comparison }

@@ -101,16 +101,7 @@ struct OptimizeCommand: AsyncParsableCommand {
                 Console.fail("cannot write the best parameters to \(path): \(error)")
             }
         }
-        if let exportCSV {
-            let csv = await Console.call(
-                client, MethodName.studyExport,
-                try JSONValue(encoding: StudyExportParams(studyName: studyName, format: "csv", dbPath: dbPath, workingDirectory: directory)))
-            do {
-                try (csv["content"]?.stringValue ?? "").write(toFile: exportCSV, atomically: true, encoding: .utf8)
-            } catch {
-                Console.fail("cannot write \(exportCSV): \(error)")
-            }
-        }
+        if let exportCSV { try await StudyText.exportCSV(client, study: studyName, dbPath: dbPath, to: exportCSV) }
         if global.json {
             guard case .object(var object) = result else { return Console.printJSON(result) }
             object["bestParametersFile"] = written.map { .string($0) } ?? .null

@@ -1,8 +1,22 @@
 import Foundation
+import HedgeGridClient
 import HedgeGridRPC
 
 /// Human renderings of study answers (trials, metrics, parameters) for optimize and analyze.
 enum StudyText {
+    /// Writes every trial of a study to a CSV file (`study/export`), or exits with the reason.
+    static func exportCSV(_ client: RPCClient, study: String, dbPath: String?, to file: String) async throws {
+        let csv = await Console.call(
+            client, MethodName.studyExport,
+            try JSONValue(encoding: StudyExportParams(
+                studyName: study, format: "csv", dbPath: dbPath, workingDirectory: FileManager.default.currentDirectoryPath)))
+        do {
+            try (csv["content"]?.stringValue ?? "").write(toFile: file, atomically: true, encoding: .utf8)
+        } catch {
+            Console.fail("cannot write \(file): \(error)")
+        }
+    }
+
     static func number(_ value: JSONValue?, _ format: String, suffix: String = "") -> String {
         guard let value = value?.doubleValue else { return "n/a" }
         return String(format: format, value) + suffix
