@@ -62,12 +62,14 @@ struct BenchCommand: AsyncParsableCommand {
 
             var results: [JSONValue] = []
             for count in counts {
-                var clients = [first]
-                while clients.count < count {
-                    clients.append(try RPCClient.connect(socketPath: socket))
-                }
                 let cpuBefore = Self.cpuSeconds(pid: status.pid)
-                let latencies = try await Self.measure(clients: clients, method: method, requests: requests, warmup: warmup, rate: rate)
+                let load = RoundTripLoad(socketPath: socket, method: method, clients: count, requests: requests, warmup: warmup, rate: rate)
+                let latencies: (samples: [Double], wall: Double)
+                do {
+                    latencies = try await Task.detached { try load.run() }.value
+                } catch {
+                    Console.fail("\(error)")
+                }
                 let wall = latencies.wall
                 let cpuAfter = Self.cpuSeconds(pid: status.pid)
                 let sorted = latencies.samples.sorted()
@@ -84,7 +86,6 @@ struct BenchCommand: AsyncParsableCommand {
                         ? .double((cpuAfter! - cpuBefore!) * 1e6 / Double(count * (requests + warmup))) : .null,
                 ]
                 results.append(.object(row))
-                for client in clients.dropFirst() { client.close() }
             }
             let loadedRSS = Self.residentMegabytes(pid: status.pid)
             if ownDaemon { _ = try? await first.call(MethodName.daemonStop) }
@@ -110,42 +111,6 @@ struct BenchCommand: AsyncParsableCommand {
             print("\(method) round trips (pid \(status.pid), \(rate > 0 ? String(format: "open loop at %.0f req/s in total", rate) : "closed loop: each client sends its next request when the answer is in"))")
             print(table.rendered)
             print(String(format: "daemon RSS idle: %.1f MB; after load: %.1f MB", idleRSS ?? -1, loadedRSS ?? -1))
-        }
-
-        /// Each client sends `requests` calls one after another; all clients run at once.
-        static func measure(clients: [RPCClient], method: String, requests: Int, warmup: Int, rate: Double) async throws -> (samples: [Double], wall: Double) {
-            let clock = ContinuousClock()
-            for client in clients {
-                for _ in 0..<warmup { _ = try await client.call(method) }
-            }
-            let start = clock.now
-            let samples = try await withThrowingTaskGroup(of: [Double].self) { group in
-                // In open loop each client sends at rate/clients, starting at staggered offsets.
-                let period: Duration? = rate > 0 ? .nanoseconds(Int64(1e9 * Double(clients.count) / rate)) : nil
-                for (index, client) in clients.enumerated() {
-                    group.addTask {
-                        var local: [Double] = []
-                        local.reserveCapacity(requests)
-                        var next = clock.now + (period.map { $0 * Double(index) / Double(clients.count) } ?? .zero)
-                        for _ in 0..<requests {
-                            if let period {
-                                try await clock.sleep(until: next)
-                                next = next + period
-                            }
-                            let begin = clock.now
-                            _ = try await client.call(method)
-                            let elapsed = clock.now - begin
-                            local.append(elapsed.inMilliseconds)
-                        }
-                        return local
-                    }
-                }
-                var all: [Double] = []
-                for try await part in group { all += part }
-                return all
-            }
-            let wall = clock.now - start
-            return (samples, wall.inMilliseconds / 1e3)
         }
 
         /// User plus system CPU time of a process, in seconds, from /proc.

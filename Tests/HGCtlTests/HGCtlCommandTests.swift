@@ -306,3 +306,25 @@ import Glibc
         #expect(rest.requests("/fapi/v1/exchangeInfo") == 1)
     }
 }
+
+/// `hgctl bench rpc` runs its private daemon and reports what the issue asks for.
+@Suite struct HGCtlBenchTests {
+    @Test func benchRPCReportsLatenciesAndMemory() throws {
+        let sandbox = HGCtlCommandTests.Sandbox()
+        defer { sandbox.cleanUp() }
+        var environment = sandbox.environment
+        environment["HEDGEGRID_SOCKET"] = nil
+        let outcome = try ProcessRunner.run(Products.hgctl, ["bench", "rpc", "--clients", "1,4", "--requests", "30", "--json"], environment: environment)
+        #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
+        let report = try JSONParser.parse(Data(outcome.stdout.utf8))
+        let rows = report["results"]?.arrayValue ?? []
+        #expect(rows.map { $0["clients"]?.intValue } == [1, 4])
+        #expect(rows.map { $0["requests"]?.intValue } == [30, 120])
+        for row in rows {
+            let p50 = row["p50Ms"]?.doubleValue ?? -1
+            let p99 = row["p99Ms"]?.doubleValue ?? -1
+            #expect(p50 > 0 && p99 >= p50)
+        }
+        #expect((report["idleRssMB"]?.doubleValue ?? 0) > 1)
+    }
+}
