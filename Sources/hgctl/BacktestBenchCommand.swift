@@ -68,6 +68,7 @@ struct BacktestBench: AsyncParsableCommand {
             "bars": .int(Int64(first.bars)), "runs": .int(Int64(runs)), "medianMs": .double(median), "bestMs": .double(best),
             "barsPerSecond": .double(barsPerSecond), "fills": .int(Int64(first.fillCount)), "roundTrips": .int(Int64(first.roundTrips.count)),
             "recordEvents": .bool(recordEvents),
+            "fingerprint": .string(String(first.fingerprint, radix: 16)),
             "dataGenerationMs": .double(generationTime.inMilliseconds),
             "data": .string(dataName),
         ]
@@ -78,6 +79,7 @@ struct BacktestBench: AsyncParsableCommand {
         print("HedgeGridV1 backtest, \(first.bars) one-minute bars (\(dataName)), \(runs) runs, one core")
         print(String(format: "median %.2f ms, best %.2f ms per backtest; %.1f M bars/s", median, best, barsPerSecond / 1e6))
         print("fills per run: \(first.fillCount), round trips: \(first.roundTrips.count), events recorded: \(recordEvents)")
+        print("result fingerprint \(String(first.fingerprint, radix: 16)) (equal fingerprints: identical equity, round trips, fills and orders)")
         print(String(format: "bars %@ in %.1f ms", realData ? "loaded from the zipped CSVs (the catalog comes with the data issue)" : "generated", generationTime.inMilliseconds))
     }
 }

@@ -15,3 +15,56 @@ public struct BacktestResult: Sendable {
     /// Bars simulated (after warm-up).
     public var bars: Int
 }
+
+extension BacktestResult {
+    /// A 64-bit FNV-1a hash of the equity curve (every bar's time and value, bit for bit), the round
+    /// trips, the fills and the order events: two runs with the same fingerprint produced the same
+    /// numbers. Used to check that a change to the engine's speed changed none of its outputs.
+    public var fingerprint: UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ value: UInt64) {
+            var remaining = value
+            for _ in 0..<8 {
+                hash = (hash ^ (remaining & 0xff)) &* 0x0000_0100_0000_01b3
+                remaining >>= 8
+            }
+        }
+        func mix(_ value: Double) { mix(value.bitPattern) }
+        func mix(_ value: Int64) { mix(UInt64(bitPattern: value)) }
+        func mix(_ text: String) {
+            for byte in text.utf8 { mix(UInt64(byte)) }
+        }
+        for (time, value) in zip(equity.times, equity.equity) {
+            mix(time)
+            mix(value)
+        }
+        for trip in roundTrips {
+            mix(trip.side == .long ? 1 as UInt64 : 2)
+            mix(trip.entryTime)
+            mix(trip.exitTime)
+            mix(trip.entryPrice)
+            mix(trip.exitPrice)
+            mix(trip.quantity)
+            mix(trip.pnl)
+        }
+        for fill in fills {
+            mix(fill.orderID)
+            mix(fill.time)
+            mix(fill.price)
+            mix(fill.quantity)
+            mix(fill.fee)
+            mix(fill.realizedPnl)
+            mix(fill.reason.rawValue)
+        }
+        for order in orders {
+            mix(order.orderID)
+            mix(order.time)
+            mix(order.price)
+            mix(order.quantity)
+            mix(Int64(order.level))
+            mix(order.kind.rawValue)
+        }
+        for count in [fillCount, droppedRungs, postOnlyRejections, liquidations, riskHalts, bars] { mix(UInt64(count)) }
+        return hash
+    }
+}
