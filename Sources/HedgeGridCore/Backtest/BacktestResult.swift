@@ -17,7 +17,7 @@ public struct BacktestResult: Sendable {
 }
 
 extension BacktestResult {
-    /// A 64-bit FNV-1a hash of the equity curve (every bar's time and value, bit for bit), the round
+    /// A 64-bit FNV-1a hash of the metrics (every field, bit for bit), the equity curve (every bar's time and value, bit for bit), the round
     /// trips, the fills and the order events: two runs with the same fingerprint produced the same
     /// numbers. Used to check that a change to the engine's speed changed none of its outputs.
     public var fingerprint: UInt64 {
@@ -34,6 +34,13 @@ extension BacktestResult {
         func mix(_ text: String) {
             for byte in text.utf8 { mix(UInt64(byte)) }
         }
+        let m = metrics
+        for value in [m.totalPnl, m.totalReturnPct, m.cagrPct ?? .nan, m.sharpe ?? .nan, m.sortino ?? .nan, m.maxDrawdownPct, m.calmar ?? .nan,
+            m.winRatePct ?? .nan, m.profitFactor ?? .nan, m.averageTradePnl ?? .nan, m.feesPaid, m.fundingPaid, m.makerRatio ?? .nan, m.timeInMarketPct]
+        {
+            mix(value)
+        }
+        for count in [m.maxDrawdownDurationMs, Int64(m.roundTrips), Int64(m.liquidations)] { mix(count) }
         for (time, value) in zip(equity.times, equity.equity) {
             mix(time)
             mix(value)
