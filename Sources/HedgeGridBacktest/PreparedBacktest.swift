@@ -102,10 +102,10 @@ public struct PreparedBacktest: Sendable {
     }
 
     /// The engine for `parameters` with this period's exchange and metric settings.
-    public func engine(_ parameters: HedgeGridParameters, recordEvents: Bool = false) -> BacktestEngine {
+    public func engine(_ parameters: HedgeGridParameters, recordEvents: Bool = false, recordEquityCurve: Bool = true) -> BacktestEngine {
         BacktestEngine(
             parameters: parameters, exchange: backtest.exchange, riskFreeRate: backtest.riskFreeRate,
-            periodsPerYear: backtest.periodsPerYear, recordEvents: recordEvents)
+            periodsPerYear: backtest.periodsPerYear, recordEvents: recordEvents, recordEquityCurve: recordEquityCurve)
     }
 
     /// Runs `parameters` over the period.
@@ -113,9 +113,10 @@ public struct PreparedBacktest: Sendable {
         engine(parameters, recordEvents: recordEvents).run(bars: bars, funding: funding, trades: trades, startIndex: startIndex)
     }
 
-    /// Runs `parameters` over the period, giving up (nil) once `shouldStop` returns true.
+    /// Runs `parameters` over the period as an optimizer trial (metrics only, no equity curve),
+    /// giving up (nil) once `shouldStop` returns true.
     public func evaluate(_ parameters: HedgeGridParameters, shouldStop: () -> Bool) -> BacktestResult? {
-        engine(parameters).run(bars: bars, funding: funding, trades: trades, startIndex: startIndex, shouldStop: shouldStop)
+        engine(parameters, recordEquityCurve: false).run(bars: bars, funding: funding, trades: trades, startIndex: startIndex, shouldStop: shouldStop)
     }
 }
 

@@ -47,9 +47,16 @@ struct BacktestBench: AsyncParsableCommand {
         let exchange = ExchangeSettings(
             startingBalance: 10_000, leverage: 5, makerFee: 0.0002, takerFee: 0.0005,
             filters: InstrumentFilters(tickSize: 0.001, stepSize: 1, minQty: 1, minNotional: 5))
-        let engine = BacktestEngine(parameters: parameters, exchange: exchange, recordEvents: recordEvents)
+        // Timed runs are optimizer trials (metrics only) unless --record-events asks for a report run.
+        let engine = BacktestEngine(parameters: parameters, exchange: exchange, recordEvents: recordEvents, recordEquityCurve: recordEvents)
         let warmUp = parameters.regime.warmUpBars
         let first = engine.run(bars: series, funding: funding, startIndex: warmUp)
+        // One report run keeps everything: its fingerprint identifies the outputs, and its metrics must be the trial's.
+        var recording = engine
+        recording.recordEvents = true
+        recording.recordEquityCurve = true
+        let full = recording.run(bars: series, funding: funding, startIndex: warmUp)
+        guard full.metrics == first.metrics else { throw ValidationError("a report run's metrics differ from a trial run's: engine defect") }
         var timings: [Double] = []
         var checksum = 0.0
         for _ in 0..<runs {
@@ -68,7 +75,7 @@ struct BacktestBench: AsyncParsableCommand {
             "bars": .int(Int64(first.bars)), "runs": .int(Int64(runs)), "medianMs": .double(median), "bestMs": .double(best),
             "barsPerSecond": .double(barsPerSecond), "fills": .int(Int64(first.fillCount)), "roundTrips": .int(Int64(first.roundTrips.count)),
             "recordEvents": .bool(recordEvents),
-            "fingerprint": .string(String(first.fingerprint, radix: 16)),
+            "fingerprint": .string(String(full.fingerprint, radix: 16)),
             "dataGenerationMs": .double(generationTime.inMilliseconds),
             "data": .string(dataName),
         ]
@@ -79,7 +86,7 @@ struct BacktestBench: AsyncParsableCommand {
         print("HedgeGridV1 backtest, \(first.bars) one-minute bars (\(dataName)), \(runs) runs, one core")
         print(String(format: "median %.2f ms, best %.2f ms per backtest; %.1f M bars/s", median, best, barsPerSecond / 1e6))
         print("fills per run: \(first.fillCount), round trips: \(first.roundTrips.count), events recorded: \(recordEvents)")
-        print("result fingerprint \(String(first.fingerprint, radix: 16)) (equal fingerprints: identical equity, round trips, fills and orders)")
+        print("result fingerprint \(String(full.fingerprint, radix: 16)) (of a report run; equal fingerprints: identical metrics, equity, round trips, fills and orders)")
         print(String(format: "bars %@ in %.1f ms", realData ? "loaded from the zipped CSVs (the catalog comes with the data issue)" : "generated", generationTime.inMilliseconds))
     }
 }

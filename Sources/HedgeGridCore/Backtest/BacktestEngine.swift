@@ -11,8 +11,15 @@ public struct BacktestEngine: Sendable {
     public var periodsPerYear: Double
     /// Keep every fill and order event (for reports); off for optimizer trials.
     public var recordEvents: Bool
+    /// Keep the equity of every bar in `BacktestResult.equity`; off for optimizer trials (the
+    /// metrics are the same either way: they are gathered as the run goes).
+    public var recordEquityCurve: Bool
 
-    public init(parameters: HedgeGridParameters, exchange: ExchangeSettings, riskFreeRate: Double = 0, periodsPerYear: Double = 365, recordEvents: Bool = false) {
+    public init(
+        parameters: HedgeGridParameters, exchange: ExchangeSettings, riskFreeRate: Double = 0, periodsPerYear: Double = 365, recordEvents: Bool = false,
+        recordEquityCurve: Bool = true
+    ) {
+        self.recordEquityCurve = recordEquityCurve
         self.parameters = parameters
         self.exchange = exchange
         self.riskFreeRate = riskFreeRate

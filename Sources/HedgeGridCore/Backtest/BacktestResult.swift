@@ -1,6 +1,7 @@
 /// Everything a backtest produced.
 public struct BacktestResult: Sendable {
     public var metrics: PerformanceMetrics
+    /// Every bar's equity; empty (no times) when the engine's `recordEquityCurve` is off.
     public var equity: EquityCurve
     public var roundTrips: [RoundTrip]
     /// Recorded only when `recordEvents` is on.

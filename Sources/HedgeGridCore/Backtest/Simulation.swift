@@ -51,6 +51,7 @@ struct Simulation {
     var fundingGuardActive = false
 
     var curve: EquityCurve
+    var statistics: EquityStatistics
     var roundTrips: [RoundTrip] = []
     var fills: [Fill] = []
     var orders: [OrderEvent] = []
@@ -114,8 +115,11 @@ struct Simulation {
         self.equityPeak = engine.exchange.startingBalance
         let startTime = startIndex < bars.count ? bars.openTimes[startIndex] : (bars.openTimes.last ?? 0)
         self.curve = EquityCurve(startTime: startTime, initialEquity: engine.exchange.startingBalance)
-        curve.times.reserveCapacity(max(0, bars.count - startIndex))
-        curve.equity.reserveCapacity(max(0, bars.count - startIndex))
+        self.statistics = EquityStatistics(startTime: startTime, initialEquity: engine.exchange.startingBalance)
+        if engine.recordEquityCurve {
+            curve.times.reserveCapacity(max(0, bars.count - startIndex))
+            curve.equity.reserveCapacity(max(0, bars.count - startIndex))
+        }
     }
 
     /// Runs to the end, or returns nil as soon as `shouldStop` (asked every 4,096 bars) says so.
@@ -137,13 +141,14 @@ struct Simulation {
             if checkLiquidation(in: index) { liquidations += 1 }
             let close = bars.close[index]
             let equity = equity(at: close)
-            curve.append(time: bars.closeTime(index), equity: equity)
+            statistics.add(time: bars.closeTime(index), equity: equity)
+            if engine.recordEquityCurve { curve.append(time: bars.closeTime(index), equity: equity) }
             if long.quantity > 0 || short.quantity > 0 { activity.barsInMarket += 1 }
             decide(after: index, equity: equity)
         }
         activity.liquidations = liquidations
         let metrics = PerformanceMetrics.compute(
-            curve: curve, roundTrips: roundTrips, activity: activity, riskFreeRate: engine.riskFreeRate, periodsPerYear: engine.periodsPerYear)
+            statistics: statistics, roundTrips: roundTrips, activity: activity, riskFreeRate: engine.riskFreeRate, periodsPerYear: engine.periodsPerYear)
         return BacktestResult(
             metrics: metrics, equity: curve, roundTrips: roundTrips, fills: fills, orders: orders, fillCount: fillCount,
             droppedRungs: droppedRungs, postOnlyRejections: postOnlyRejections, liquidations: liquidations, riskHalts: riskHalts,

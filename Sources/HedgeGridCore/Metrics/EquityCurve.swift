@@ -27,22 +27,12 @@ public struct EquityCurve: Sendable, Equatable {
 
     /// Equity sampled at the start, at every UTC midnight after it up to the end, and at the end
     /// when the end is not a midnight: the points daily returns are computed between.
-    public func dailySamples() -> [Double] {
-        var samples = [initialEquity]
-        var nextMidnight = (startTime / Self.millisecondsPerDay + 1) * Self.millisecondsPerDay
-        var lastValue = initialEquity
-        for (time, value) in zip(times, equity) {
-            while time > nextMidnight {
-                samples.append(lastValue)
-                nextMidnight += Self.millisecondsPerDay
-            }
-            lastValue = value
-            if time == nextMidnight {
-                samples.append(value)
-                nextMidnight += Self.millisecondsPerDay
-            }
-        }
-        if let last = times.last, last % Self.millisecondsPerDay != 0 { samples.append(lastValue) }
-        return samples
+    public func dailySamples() -> [Double] { statistics.dailySamples }
+
+    /// The curve's statistics, mark by mark.
+    public var statistics: EquityStatistics {
+        var statistics = EquityStatistics(startTime: startTime, initialEquity: initialEquity)
+        for (time, value) in zip(times, equity) { statistics.add(time: time, equity: value) }
+        return statistics
     }
 }

@@ -48,6 +48,13 @@ public struct PerformanceMetrics: Sendable, Equatable, Codable {
     public static func compute(
         curve: EquityCurve, roundTrips trips: [RoundTrip], activity: Activity, riskFreeRate: Double = 0, periodsPerYear: Double = 365
     ) -> PerformanceMetrics {
+        compute(statistics: curve.statistics, roundTrips: trips, activity: activity, riskFreeRate: riskFreeRate, periodsPerYear: periodsPerYear)
+    }
+
+    /// Computes every metric from a curve's statistics (the same numbers as from the curve itself).
+    public static func compute(
+        statistics curve: EquityStatistics, roundTrips trips: [RoundTrip], activity: Activity, riskFreeRate: Double = 0, periodsPerYear: Double = 365
+    ) -> PerformanceMetrics {
         let initial = curve.initialEquity
         let final = curve.finalEquity
         let totalPnl = final - initial
@@ -58,7 +65,7 @@ public struct PerformanceMetrics: Sendable, Equatable, Codable {
             cagr = final <= 0 ? -100 : (pow(final / initial, 1 / spanYears) - 1) * 100
         }
 
-        let samples = curve.dailySamples()
+        let samples = curve.dailySamples
         var returns: [Double] = []
         returns.reserveCapacity(samples.count)
         for index in 1..<max(samples.count, 1) where samples[index - 1] != 0 {
@@ -77,29 +84,8 @@ public struct PerformanceMetrics: Sendable, Equatable, Codable {
         }
 
         // Largest drawdown on the marked-to-market curve, and how long it lasted.
-        var peak = initial
-        var peakTime = curve.startTime
-        var maxDrawdown = 0.0
-        var maxDrawdownPeakTime = curve.startTime
-        var maxDrawdownPeak = initial
-        var recoveredAt: Int64?
-        for (time, value) in zip(curve.times, curve.equity) {
-            if value >= peak {
-                if recoveredAt == nil, maxDrawdown > 0, peak == maxDrawdownPeak, value >= maxDrawdownPeak { recoveredAt = time }
-                peak = value
-                peakTime = time
-            } else if peak > 0 {
-                let drawdown = (peak - value) / peak
-                if drawdown > maxDrawdown {
-                    maxDrawdown = drawdown
-                    maxDrawdownPeakTime = peakTime
-                    maxDrawdownPeak = peak
-                    recoveredAt = nil
-                }
-            }
-        }
-        let maxDrawdownPct = maxDrawdown * 100
-        let duration = maxDrawdown > 0 ? (recoveredAt ?? curve.endTime) - maxDrawdownPeakTime : 0
+        let maxDrawdownPct = curve.maxDrawdown * 100
+        let duration = curve.maxDrawdownDurationMs
 
         let wins = trips.filter { $0.pnl > 0 }
         let grossWin = wins.reduce(0) { $0 + $1.pnl }
@@ -121,7 +107,7 @@ public struct PerformanceMetrics: Sendable, Equatable, Codable {
             feesPaid: activity.feesPaid,
             fundingPaid: activity.fundingPaid,
             makerRatio: fills > 0 ? Double(activity.makerFills) / Double(fills) : nil,
-            timeInMarketPct: curve.times.isEmpty ? 0 : Double(activity.barsInMarket) / Double(curve.times.count) * 100,
+            timeInMarketPct: curve.count == 0 ? 0 : Double(activity.barsInMarket) / Double(curve.count) * 100,
             liquidations: activity.liquidations)
     }
 }
