@@ -187,6 +187,9 @@ extension Simulation {
             case .entry:
                 guard let position = entries.firstIndex(where: { $0.id == trigger.id }) else { continue }
                 fillEntry(entries.remove(at: position), index: index)
+                // The resting entries changed: the next decision reconciles. (An exit fill changes
+                // only the position, which the next decision's cap check sees.)
+                decisionValid = false
             case .takeProfit, .stop:
                 guard let position = exits.firstIndex(where: { $0.id == trigger.id }) else { continue }
                 // Order does not matter among exits (triggers are sorted by level, kind, id): swap-remove.
@@ -209,7 +212,6 @@ extension Simulation {
             }
         }
         boundsDirty = true
-        decisionValid = false
     }
 
     mutating func fillEntry(_ entry: Entry, index: Int) {

@@ -1,17 +1,17 @@
 /// The strategy's decision at each bar close (spec section 2, steps 2 to 10).
 extension Simulation {
     mutating func decide(after index: Int, equity: Double) {
-        let high = bars.high[index]
-        let low = bars.low[index]
         let mid = bars.close[index]
-        detector.update(high: high, low: low, close: mid)
         if let limits = parameters.riskLimits, gateIsClosed(limits, index: index, equity: equity) {
             cancelEntries(index: index)
             return
         }
         // Without regime detection no indicator is needed, so trading starts at once.
-        guard !parameters.regimeEnabled || detector.isWarm else { return }
-        let regime = parameters.regimeEnabled ? detector.regime : .sideways
+        var regime = Regime.sideways
+        if let regimes {
+            guard index >= regimes.warmFrom else { return }
+            regime = regimes.regimes[index]
+        }
 
         if let current = center {
             if parameters.recenterEnabled && abs(mid - current) / current * 1e4 > parameters.recenterTriggerBps { center = mid }
@@ -50,50 +50,88 @@ extension Simulation {
         {
             return  // the same rungs are wanted, and they are resting
         }
-        desiredLong.removeAll(keepingCapacity: true)
-        desiredShort.removeAll(keepingCapacity: true)
+        // Which rungs are wanted now, as positions in the ladder (longs, then shorts), in a reused buffer.
+        var current: [Int32] = []
+        swap(&current, &selection)
+        defer { swap(&current, &selection) }
+        let ladderSize = ladder.long.count + ladder.short.count
+        if current.count < ladderSize {
+            current = Array(repeating: 0, count: ladderSize)
+            previousSelectionCount = -1
+        }
         var bandLow = -Double.infinity
         var bandHigh = Double.infinity
         var included = true
         var marginNotional = longHeld + shortHeld
-        desiredLongNotional = select(
-            ladder.long, into: &desiredLong, mid: mid, held: longHeld, cap: cap, marginCap: marginCap,
-            marginNotional: &marginNotional, bandLow: &bandLow, bandHigh: &bandHigh, included: &included)
-        desiredShortNotional = select(
-            ladder.short, into: &desiredShort, mid: mid, held: shortHeld, cap: cap, marginCap: marginCap,
-            marginNotional: &marginNotional, bandLow: &bandLow, bandHigh: &bandHigh, included: &included)
+        let (longCount, shortCount) = current.withUnsafeMutableBufferPointer { buffer in
+            var band = (low: bandLow, high: bandHigh)
+            let longSelection = Self.select(
+                ladder.long, into: buffer.baseAddress!, mid: mid, held: longHeld, cap: cap, marginCap: marginCap,
+                marginNotional: &marginNotional, band: &band, included: &included)
+            let shortSelection = Self.select(
+                ladder.short, into: buffer.baseAddress! + longSelection.count, mid: mid, held: shortHeld, cap: cap, marginCap: marginCap,
+                marginNotional: &marginNotional, band: &band, included: &included)
+            (bandLow, bandHigh) = band
+            desiredLongNotional = longSelection.notional
+            desiredShortNotional = shortSelection.notional
+            return (longSelection.count, shortSelection.count)
+        }
         midBandLow = bandLow
         midBandHigh = bandHigh
         allRungsIncluded = included
-        reconcile(index: index)
+        // The resting entries already are the last selection unless something changed them since
+        // (`decisionValid` is off then); the same selection again leaves nothing to do.
+        let sameSelection = longCount == previousLongCount && longCount + shortCount == previousSelectionCount
+            && current.withUnsafeBufferPointer { now in
+                previousSelection.withUnsafeBufferPointer { before in
+                    (0..<(longCount + shortCount)).allSatisfy { now[$0] == before[$0] }
+                }
+            }
+        if !(decisionValid && sameSelection) {
+            desiredLong.removeAll(keepingCapacity: true)
+            desiredShort.removeAll(keepingCapacity: true)
+            for offset in 0..<longCount { desiredLong.append(ladder.long[Int(current[offset])]) }
+            for offset in longCount..<(longCount + shortCount) { desiredShort.append(ladder.short[Int(current[offset])]) }
+            reconcile(index: index)
+            if previousSelection.count < current.count { previousSelection = Array(repeating: 0, count: current.count) }
+            for offset in 0..<(longCount + shortCount) { previousSelection[offset] = current[offset] }
+            previousLongCount = longCount
+            previousSelectionCount = longCount + shortCount
+        }
         decisionValid = true
     }
 
     /// Keeps the rungs on the right side of mid (longs below, shorts above) that fit the side's cap
-    /// and the margin; returns their notional. Also narrows the band of mid in which this choice
-    /// stays the same, and says whether a cap left a rung out.
-    func select(
-        _ rungs: [GridRung], into desired: inout [GridRung], mid: Double, held: Double, cap: Double, marginCap: Double,
-        marginNotional: inout Double, bandLow: inout Double, bandHigh: inout Double, included: inout Bool
-    ) -> Double {
+    /// and the margin, writing their positions in `rungs` to `positions`; returns how many and their
+    /// notional. Also narrows the band of mid in which this choice stays the same, and says whether
+    /// a cap left a rung out.
+    static func select(
+        _ rungs: [GridRung], into positions: UnsafeMutablePointer<Int32>, mid: Double, held: Double, cap: Double, marginCap: Double,
+        marginNotional: inout Double, band: inout (low: Double, high: Double), included: inout Bool
+    ) -> (count: Int, notional: Double) {
         var sideNotional = held
-        for rung in rungs {
-            let wanted = rung.side == .long ? rung.price < mid : rung.price > mid
-            if rung.price < mid { bandLow = max(bandLow, rung.price) } else if rung.price > mid { bandHigh = min(bandHigh, rung.price) } else {
-                bandLow = max(bandLow, rung.price)
-                bandHigh = min(bandHigh, rung.price)
+        var count = 0
+        rungs.withUnsafeBufferPointer { rungs in
+            for position in 0..<rungs.count {
+                let rung = rungs[position]
+                let wanted = rung.side == .long ? rung.price < mid : rung.price > mid
+                if rung.price < mid { band.low = max(band.low, rung.price) } else if rung.price > mid { band.high = min(band.high, rung.price) } else {
+                    band.low = max(band.low, rung.price)
+                    band.high = min(band.high, rung.price)
+                }
+                guard wanted else { continue }
+                let added = rung.quantity * rung.price
+                if sideNotional + added > cap || marginNotional + added > marginCap {
+                    included = false
+                    continue
+                }
+                sideNotional += added
+                marginNotional += added
+                positions[count] = Int32(position)
+                count += 1
             }
-            guard wanted else { continue }
-            let added = rung.quantity * rung.price
-            if sideNotional + added > cap || marginNotional + added > marginCap {
-                included = false
-                continue
-            }
-            sideNotional += added
-            marginNotional += added
-            desired.append(rung)
         }
-        return sideNotional - held
+        return (count, sideNotional - held)
     }
 
     /// Checks the risk gates at this close; closes them when a limit is crossed.

@@ -37,7 +37,8 @@ struct Simulation {
     /// Reused turning points of a bar's trade path.
     var tradePath: [Double] = []
 
-    var detector: RegimeDetector
+    /// The regime after each bar (computed for the whole series up front), when regime detection is on.
+    let regimes: RegimeSeries?
     var center: Double?
     var entries: [Entry] = []
     var exits: [ExitPair] = []
@@ -79,6 +80,12 @@ struct Simulation {
     /// Reused buffers for the rungs wanted at this close (no allocation per bar).
     var desiredLong: [GridRung] = []
     var desiredShort: [GridRung] = []
+    /// The rungs selected at the last full decision, as ladder positions (longs, then shorts), and
+    /// a buffer for the next one: equal selections over unchanged entries need no reconciliation.
+    var selection: [Int32] = []
+    var previousSelection: [Int32] = []
+    var previousLongCount = -1
+    var previousSelectionCount = -1
 
     var highestDownTrigger = -Double.infinity
     var lowestUpTrigger = Double.infinity
@@ -110,7 +117,7 @@ struct Simulation {
         self.funding = funding
         self.trades = trades
         self.startIndex = startIndex
-        self.detector = RegimeDetector(parameters: engine.parameters.regime)
+        self.regimes = engine.parameters.regimeEnabled ? RegimeSeries(bars: bars, parameters: engine.parameters.regime) : nil
         self.balance = engine.exchange.startingBalance
         self.equityPeak = engine.exchange.startingBalance
         let startTime = startIndex < bars.count ? bars.openTimes[startIndex] : (bars.openTimes.last ?? 0)
@@ -124,9 +131,6 @@ struct Simulation {
 
     /// Runs to the end, or returns nil as soon as `shouldStop` (asked every 4,096 bars) says so.
     mutating func run(shouldStop: (() -> Bool)? = nil) -> BacktestResult? {
-        for index in 0..<startIndex {
-            detector.update(high: bars.high[index], low: bars.low[index], close: bars.close[index])
-        }
         // Funding settled before the start is history; its last rate is known.
         let startTime = startIndex < bars.count ? bars.openTimes[startIndex] : Int64.max
         while fundingIndex < funding.count && funding.times[fundingIndex] <= startTime - 1 {
