@@ -58,22 +58,26 @@ struct BacktestBench: AsyncParsableCommand {
         let full = recording.run(bars: series, funding: funding, startIndex: warmUp)
         guard full.metrics == first.metrics else { throw ValidationError("a report run's metrics differ from a trial run's: engine defect") }
         var timings: [Double] = []
+        var cpuTimings: [Double] = []
         var checksum = 0.0
         for _ in 0..<runs {
             let start = clock.now
+            let cpuStart = Self.threadCPUMilliseconds()
             let result = engine.run(bars: series, funding: funding, startIndex: warmUp)
             let elapsed = clock.now - start
+            cpuTimings.append(Self.threadCPUMilliseconds() - cpuStart)
             checksum += result.metrics.totalPnl
             timings.append(elapsed.inMilliseconds)
         }
         precondition(checksum.isFinite)
+        let cpuMedian = cpuTimings.sorted()[cpuTimings.count / 2]
         let sorted = timings.sorted()
         let median = sorted[sorted.count / 2]
         let best = sorted[0]
         let barsPerSecond = Double(first.bars) / (median / 1e3)
         let report: JSONValue = [
             "bars": .int(Int64(first.bars)), "runs": .int(Int64(runs)), "medianMs": .double(median), "bestMs": .double(best),
-            "barsPerSecond": .double(barsPerSecond), "fills": .int(Int64(first.fillCount)), "roundTrips": .int(Int64(first.roundTrips.count)),
+            "barsPerSecond": .double(barsPerSecond), "medianCPUMs": .double(cpuMedian), "fills": .int(Int64(first.fillCount)), "roundTrips": .int(Int64(first.roundTrips.count)),
             "recordEvents": .bool(recordEvents),
             "fingerprint": .string(String(full.fingerprint, radix: 16)),
             "dataGenerationMs": .double(generationTime.inMilliseconds),
@@ -85,8 +89,16 @@ struct BacktestBench: AsyncParsableCommand {
         }
         print("HedgeGridV1 backtest, \(first.bars) one-minute bars (\(dataName)), \(runs) runs, one core")
         print(String(format: "median %.2f ms, best %.2f ms per backtest; %.1f M bars/s", median, best, barsPerSecond / 1e6))
+        print(String(format: "median CPU time of the running thread %.2f ms per backtest (what the machine's other load and a VM's stolen time do not inflate)", cpuMedian))
         print("fills per run: \(first.fillCount), round trips: \(first.roundTrips.count), events recorded: \(recordEvents)")
         print("result fingerprint \(String(full.fingerprint, radix: 16)) (of a report run; equal fingerprints: identical metrics, equity, round trips, fills and orders)")
         print(String(format: "bars %@ in %.1f ms", realData ? "loaded from the zipped CSVs (the catalog comes with the data issue)" : "generated", generationTime.inMilliseconds))
+    }
+
+    /// CPU time used by the calling thread so far, in milliseconds.
+    static func threadCPUMilliseconds() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+        return Double(spec.tv_sec) * 1e3 + Double(spec.tv_nsec) / 1e6
     }
 }

@@ -88,11 +88,7 @@ extension Simulation {
                 }
             }
         if !(decisionValid && sameSelection) {
-            desiredLong.removeAll(keepingCapacity: true)
-            desiredShort.removeAll(keepingCapacity: true)
-            for offset in 0..<longCount { desiredLong.append(ladder.long[Int(current[offset])]) }
-            for offset in longCount..<(longCount + shortCount) { desiredShort.append(ladder.short[Int(current[offset])]) }
-            reconcile(index: index)
+            reconcile(index: index, selection: current, longCount: longCount, shortCount: shortCount)
             if previousSelection.count < current.count { previousSelection = Array(repeating: 0, count: current.count) }
             for offset in 0..<(longCount + shortCount) { previousSelection[offset] = current[offset] }
             previousLongCount = longCount
@@ -209,46 +205,90 @@ extension Simulation {
         return kept
     }
 
-    /// Matches resting entries to the desired rungs by (side, level): missing ones are placed,
-    /// ones off by more than 1 bp in price or 1% in quantity are replaced, the rest cancelled.
-    mutating func reconcile(index: Int) {
-        if entriesMatchDesired() { return }
+    /// Matches resting entries to the selected rungs (`selection`: ladder positions, `longCount`
+    /// longs then `shortCount` shorts) by (side, level): missing ones are placed, ones off by more
+    /// than 1 bp in price or 1% in quantity are replaced, the rest cancelled. Cancels go in the
+    /// entries' order, placements longs first, each side by level, as ids are handed out.
+    mutating func reconcile(index: Int, selection: [Int32], longCount: Int, shortCount: Int) {
+        // The lookups move into locals for the call (no copy of the simulation's state per entry).
+        var lookup = LevelLookup()
+        swap(&lookup, &levelLookup)
+        defer { swap(&lookup, &levelLookup) }
+        let ladder = self.ladder
+        let total = longCount + shortCount
+        for offset in 0..<total {
+            let position = selection[offset]
+            if offset < longCount { lookup.selectedLong[ladder.long[Int(position)].level] = position } else {
+                lookup.selectedShort[ladder.short[Int(position)].level] = position
+            }
+        }
+        defer {
+            for offset in 0..<total {
+                if offset < longCount { lookup.selectedLong[ladder.long[Int(selection[offset])].level] = -1 } else {
+                    lookup.selectedShort[ladder.short[Int(selection[offset])].level] = -1
+                }
+            }
+        }
+        if entries.count == total {
+            var allSelected = true
+            for entry in entries where !lookup.isSelected(entry, in: ladder) {
+                allSelected = false
+                break
+            }
+            if allSelected { return }
+        }
         let time = bars.closeTime(index)
         let step = center! * parameters.gridStepBps / 1e4
         var position = 0
         while position < entries.count {
             let entry = entries[position]
-            if isWanted(entry) {
+            if lookup.isSelected(entry, in: ladder) {
+                if entry.side == .long { lookup.restingLong[entry.level] = true } else { lookup.restingShort[entry.level] = true }
                 position += 1
                 continue
             }
             recordOrder(entry, .cancelled, time: time)
             entries.remove(at: position)
         }
-        for side in Self.sides {
-            let count = side == .long ? desiredLong.count : desiredShort.count
-            for offset in 0..<count {
-                let rung = side == .long ? desiredLong[offset] : desiredShort[offset]
-                if entries.contains(where: { $0.side == side && $0.level == rung.level }) { continue }
-                let entry = Entry(id: nextID(), side: side, level: rung.level, price: rung.price, quantity: rung.quantity, step: step, activeFrom: index + 1)
-                entries.append(entry)
-                entriesAwaitingPostOnly = true
-                recordOrder(entry, .placed, time: time)
-            }
+        for offset in 0..<total {
+            let side: PositionSide = offset < longCount ? .long : .short
+            let rung = side == .long ? ladder.long[Int(selection[offset])] : ladder.short[Int(selection[offset])]
+            if side == .long ? lookup.restingLong[rung.level] : lookup.restingShort[rung.level] { continue }
+            let entry = Entry(id: nextID(), side: side, level: rung.level, price: rung.price, quantity: rung.quantity, step: step, activeFrom: index + 1)
+            entries.append(entry)
+            entriesAwaitingPostOnly = true
+            recordOrder(entry, .placed, time: time)
+        }
+        for entry in entries {
+            if entry.side == .long { lookup.restingLong[entry.level] = false } else { lookup.restingShort[entry.level] = false }
         }
         boundsDirty = true
     }
 
-    static let sides: [PositionSide] = [.long, .short]
+    /// Level lookups for reconciling (index = level): the ladder position of the selected rung
+    /// (-1: none) and whether an entry rests there. Kept at -1 and false between reconciliations.
+    struct LevelLookup {
+        var selectedLong: [Int32] = []
+        var selectedShort: [Int32] = []
+        var restingLong: [Bool] = []
+        var restingShort: [Bool] = []
 
-    /// Whether a resting entry is one of the desired rungs, as it is.
-    func isWanted(_ entry: Entry) -> Bool {
-        if entry.side == .long {
-            for rung in desiredLong where rung.level == entry.level { return Self.close(rung, entry) }
-        } else {
-            for rung in desiredShort where rung.level == entry.level { return Self.close(rung, entry) }
+        init() {}
+
+        init(levelsLong: Int, levelsShort: Int) {
+            selectedLong = Array(repeating: -1, count: max(0, levelsLong) + 1)
+            selectedShort = Array(repeating: -1, count: max(0, levelsShort) + 1)
+            restingLong = Array(repeating: false, count: max(0, levelsLong) + 1)
+            restingShort = Array(repeating: false, count: max(0, levelsShort) + 1)
         }
-        return false
+
+        /// Whether a resting entry is one of the selected rungs, as it is.
+        func isSelected(_ entry: Entry, in ladder: GridLadder) -> Bool {
+            let position = Int(entry.side == .long ? selectedLong[entry.level] : selectedShort[entry.level])
+            guard position >= 0 else { return false }
+            let rung = entry.side == .long ? ladder.long[position] : ladder.short[position]
+            return (rung.price == entry.price && rung.quantity == entry.quantity) || Simulation.close(rung, entry)
+        }
     }
 
     /// Within 1 bp in price and 1% in quantity.
@@ -256,11 +296,5 @@ extension Simulation {
         abs(rung.price - entry.price) / entry.price <= 1e-4 && abs(rung.quantity - entry.quantity) / entry.quantity <= 0.01
     }
 
-    /// The common case, checked without allocating: every resting entry is wanted as it is, and nothing is missing.
-    func entriesMatchDesired() -> Bool {
-        guard entries.count == desiredLong.count + desiredShort.count else { return false }
-        for entry in entries where !isWanted(entry) { return false }
-        return true
-    }
 
 }

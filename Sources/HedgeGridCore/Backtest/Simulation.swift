@@ -58,6 +58,7 @@ struct Simulation {
     var orders: [OrderEvent] = []
     var activity = PerformanceMetrics.Activity()
     var fillCount = 0
+    var liquidations = 0
     var droppedRungs = 0
     var postOnlyRejections = 0
 
@@ -77,9 +78,7 @@ struct Simulation {
     var entriesAwaitingPostOnly = false
     /// Reused buffer of the orders a path segment reaches.
     var triggerBuffer: [Trigger] = []
-    /// Reused buffers for the rungs wanted at this close (no allocation per bar).
-    var desiredLong: [GridRung] = []
-    var desiredShort: [GridRung] = []
+    var levelLookup: LevelLookup
     /// The rungs selected at the last full decision, as ladder positions (longs, then shorts), and
     /// a buffer for the next one: equal selections over unchanged entries need no reconciliation.
     var selection: [Int32] = []
@@ -117,6 +116,7 @@ struct Simulation {
         self.funding = funding
         self.trades = trades
         self.startIndex = startIndex
+        self.levelLookup = LevelLookup(levelsLong: engine.parameters.gridLevelsLong, levelsShort: engine.parameters.gridLevelsShort)
         self.regimes = engine.parameters.regimeEnabled ? RegimeSeries(bars: bars, parameters: engine.parameters.regime) : nil
         self.balance = engine.exchange.startingBalance
         self.equityPeak = engine.exchange.startingBalance
@@ -137,18 +137,17 @@ struct Simulation {
             lastKnownFundingRate = funding.rates[fundingIndex]
             fundingIndex += 1
         }
-        var liquidations = 0
-        for index in startIndex..<bars.count {
+        var index = startIndex
+        while index < bars.count {
             if index & 4095 == 0, let shouldStop, shouldStop() { return nil }
-            settleFunding(before: index)
-            fillOrders(in: index)
-            if checkLiquidation(in: index) { liquidations += 1 }
-            let close = bars.close[index]
-            let equity = equity(at: close)
-            statistics.add(time: bars.closeTime(index), equity: equity)
-            if engine.recordEquityCurve { curve.append(time: bars.closeTime(index), equity: equity) }
-            if long.quantity > 0 || short.quantity > 0 { activity.barsInMarket += 1 }
-            decide(after: index, equity: equity)
+            // Quiet bars in bulk, never past the next stop check; then the first bar that is not quiet in full.
+            let next = runQuietBars(from: index, to: min(bars.count, (index | 4095) + 1))
+            if next > index && (next == bars.count || next & 4095 == 0) {
+                index = next
+                continue
+            }
+            runBar(next)
+            index = next + 1
         }
         activity.liquidations = liquidations
         let metrics = PerformanceMetrics.compute(
@@ -157,6 +156,19 @@ struct Simulation {
             metrics: metrics, equity: curve, roundTrips: roundTrips, fills: fills, orders: orders, fillCount: fillCount,
             droppedRungs: droppedRungs, postOnlyRejections: postOnlyRejections, liquidations: liquidations, riskHalts: riskHalts,
             bars: max(0, bars.count - startIndex))
+    }
+
+    /// One bar in full: funding, fills along its path, liquidation, the equity mark, the decision.
+    mutating func runBar(_ index: Int) {
+        settleFunding(before: index)
+        fillOrders(in: index)
+        if checkLiquidation(in: index) { liquidations += 1 }
+        let close = bars.close[index]
+        let equity = equity(at: close)
+        statistics.add(time: bars.closeTime(index), equity: equity)
+        if engine.recordEquityCurve { curve.append(time: bars.closeTime(index), equity: equity) }
+        if long.quantity > 0 || short.quantity > 0 { activity.barsInMarket += 1 }
+        decide(after: index, equity: equity)
     }
 
     /// Cash plus both sides' unrealised PnL at `price`.
@@ -243,3 +255,4 @@ struct Simulation {
         decisionValid = false
     }
 }
+

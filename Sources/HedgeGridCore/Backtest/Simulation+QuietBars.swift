@@ -1,0 +1,94 @@
+/// Most bars change nothing: no funding falls due, the price reaches no resting order, the account
+/// is far from liquidation, and the strategy wants the orders that already rest. Such a bar only
+/// marks equity. `runQuietBars` does exactly that for a stretch of them, with the state it reads
+/// held in locals, and stops at the first bar that could do anything else, which the general path
+/// then runs in full. The quiet conditions are the general path's own tests, evaluated the same
+/// way, so the outputs are identical bit for bit (the engine tests and `hgctl bench backtest`'s
+/// fingerprint check this).
+extension Simulation {
+    /// Runs the quiet bars from `start` on; returns the first bar that is not quiet (or `end`).
+    mutating func runQuietBars(from start: Int, to end: Int) -> Int {
+        guard start > 0, start < end, trades.isEmpty, parameters.riskLimits == nil, !entriesAwaitingPostOnly, decisionValid, allRungsIncluded,
+            let key = ladderKey, let center, key.center == center, key.longScale == 1, key.shortScale == 1
+        else { return start }
+        if let regimes, start < regimes.warmFrom { return start }
+        if boundsDirty { recomputeBounds() }
+        // What the general path reads, fixed for the stretch (nothing below changes while bars are quiet).
+        let highestDown = highestDownTrigger
+        let lowestUp = lowestUpTrigger
+        let nextFundingTime = fundingIndex < funding.count ? funding.times[fundingIndex] : Int64.max
+        let guardMayScale = parameters.fundingGuardEnabled && fundingIndex < funding.count && fundingGuardMayScale()
+        let guardWindowMs = parameters.fundingWindowMinutes * 60_000
+        let recenter = parameters.recenterEnabled
+        let recenterTrigger = parameters.recenterTriggerBps
+        let capFraction = parameters.positionCapEnabled ? parameters.maxPositionPct : Double.infinity
+        let capEnabled = parameters.positionCapEnabled
+        let leverage = exchange.leverage
+        let maintenance = exchange.maintenanceMarginRate
+        let (longQuantity, longAverage) = (long.quantity, long.averagePrice)
+        let (shortQuantity, shortAverage) = (short.quantity, short.averagePrice)
+        let inMarket = longQuantity > 0 || shortQuantity > 0
+        let cash = balance
+        let (bandLow, bandHigh) = (midBandLow, midBandHigh)
+        let (longNotional, shortNotional) = (desiredLongNotional, desiredShortNotional)
+        let regime = key.regime
+        let recordCurve = engine.recordEquityCurve
+        let intervalMs = bars.intervalMs
+
+        var marks = EquityStatistics(startTime: 0, initialEquity: 0)
+        swap(&marks, &statistics)
+        var recorded = EquityCurve(startTime: 0, initialEquity: 0)
+        if recordCurve { swap(&recorded, &curve) }
+        defer {
+            swap(&marks, &statistics)
+            if recordCurve { swap(&recorded, &curve) }
+        }
+        func equity(at price: Double) -> Double {
+            cash + longQuantity * (price - longAverage) + shortQuantity * (shortAverage - price)
+        }
+        var index = start
+        bars.openTimes.withUnsafeBufferPointer { openTimes in
+            bars.high.withUnsafeBufferPointer { high in
+                bars.low.withUnsafeBufferPointer { low in
+                    bars.close.withUnsafeBufferPointer { close in
+                        (regimes?.regimes ?? []).withUnsafeBufferPointer { regimeAfter in
+                            while index < end {
+                                let openTime = openTimes[index]
+                                if openTime >= nextFundingTime { break }
+                                let previousClose = close[index - 1]
+                                let barHigh = high[index]
+                                let barLow = low[index]
+                                if min(barLow, previousClose) <= highestDown || max(barHigh, previousClose) >= lowestUp { break }
+                                if inMarket {
+                                    let held = longQuantity + shortQuantity
+                                    if equity(at: barLow) < held * barLow * maintenance || equity(at: barHigh) < held * barHigh * maintenance { break }
+                                }
+                                let mid = close[index]
+                                if regimeAfter.count > 0 && regimeAfter[index] != regime { break }
+                                if recenter && abs(mid - center) / center * 1e4 > recenterTrigger { break }
+                                let closeTime = openTime + intervalMs - 1
+                                if guardMayScale && Double(nextFundingTime - closeTime - 1) <= guardWindowMs { break }
+                                if !(mid > bandLow && mid < bandHigh) { break }
+                                let value = equity(at: mid)
+                                let cap = capEnabled ? value * capFraction : Double.infinity
+                                let marginCap = max(0, value) * leverage
+                                let longHeld = longQuantity * mid
+                                let shortHeld = shortQuantity * mid
+                                if !(longHeld + longNotional <= cap && shortHeld + shortNotional <= cap
+                                    && longHeld + shortHeld + longNotional + shortNotional <= marginCap)
+                                {
+                                    break
+                                }
+                                marks.add(time: closeTime, equity: value)
+                                if recordCurve { recorded.append(time: closeTime, equity: value) }
+                                index += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if inMarket { activity.barsInMarket += index - start }
+        return index
+    }
+}
