@@ -50,6 +50,12 @@ extension Simulation {
         {
             return  // the same rungs are wanted, and they are resting
         }
+        // Mid has not crossed a rung, so the same rungs are wanted; a cap may still let a different set through.
+        if decisionValid && mid > midBandLow && mid < midBandHigh
+            && capsKeepSelection(longHeld: longHeld, shortHeld: shortHeld, cap: cap, marginCap: marginCap)
+        {
+            return
+        }
         // Which rungs are wanted now, as positions in the ladder (longs, then shorts), in a reused buffer.
         var current: [Int32] = []
         swap(&current, &selection)
@@ -63,18 +69,38 @@ extension Simulation {
         var bandHigh = Double.infinity
         var included = true
         var marginNotional = longHeld + shortHeld
+        if wantedPositions.count < ladderSize {
+            wantedPositions = Array(repeating: 0, count: ladderSize)
+            wantedNotionals = Array(repeating: 0, count: ladderSize)
+        }
+        var positions: [Int32] = []
+        var notionals: [Double] = []
+        swap(&positions, &wantedPositions)
+        swap(&notionals, &wantedNotionals)
+        defer {
+            swap(&positions, &wantedPositions)
+            swap(&notionals, &wantedNotionals)
+        }
         let (longCount, shortCount) = current.withUnsafeMutableBufferPointer { buffer in
-            var band = (low: bandLow, high: bandHigh)
-            let longSelection = Self.select(
-                ladder.long, into: buffer.baseAddress!, mid: mid, held: longHeld, cap: cap, marginCap: marginCap,
-                marginNotional: &marginNotional, band: &band, included: &included)
-            let shortSelection = Self.select(
-                ladder.short, into: buffer.baseAddress! + longSelection.count, mid: mid, held: shortHeld, cap: cap, marginCap: marginCap,
-                marginNotional: &marginNotional, band: &band, included: &included)
-            (bandLow, bandHigh) = band
-            desiredLongNotional = longSelection.notional
-            desiredShortNotional = shortSelection.notional
-            return (longSelection.count, shortSelection.count)
+            positions.withUnsafeMutableBufferPointer { positions in
+                notionals.withUnsafeMutableBufferPointer { notionals in
+                    var band = (low: bandLow, high: bandHigh)
+                    let wanted = (positions: positions.baseAddress!, notionals: notionals.baseAddress!)
+                    let longSelection = Self.select(
+                        ladder.long, into: buffer.baseAddress!, wanted: wanted, mid: mid, held: longHeld, cap: cap, marginCap: marginCap,
+                        marginNotional: &marginNotional, band: &band, included: &included)
+                    let shortSelection = Self.select(
+                        ladder.short, into: buffer.baseAddress! + longSelection.count,
+                        wanted: (wanted.positions + longSelection.wanted, wanted.notionals + longSelection.wanted), mid: mid, held: shortHeld,
+                        cap: cap, marginCap: marginCap, marginNotional: &marginNotional, band: &band, included: &included)
+                    (bandLow, bandHigh) = band
+                    desiredLongNotional = longSelection.notional
+                    desiredShortNotional = shortSelection.notional
+                    wantedLongCount = longSelection.wanted
+                    wantedCount = longSelection.wanted + shortSelection.wanted
+                    return (longSelection.count, shortSelection.count)
+                }
+            }
         }
         midBandLow = bandLow
         midBandHigh = bandHigh
@@ -102,11 +128,13 @@ extension Simulation {
     /// notional. Also narrows the band of mid in which this choice stays the same, and says whether
     /// a cap left a rung out.
     static func select(
-        _ rungs: [GridRung], into positions: UnsafeMutablePointer<Int32>, mid: Double, held: Double, cap: Double, marginCap: Double,
-        marginNotional: inout Double, band: inout (low: Double, high: Double), included: inout Bool
-    ) -> (count: Int, notional: Double) {
+        _ rungs: [GridRung], into positions: UnsafeMutablePointer<Int32>,
+        wanted wantedRungs: (positions: UnsafeMutablePointer<Int32>, notionals: UnsafeMutablePointer<Double>), mid: Double, held: Double, cap: Double,
+        marginCap: Double, marginNotional: inout Double, band: inout (low: Double, high: Double), included: inout Bool
+    ) -> (count: Int, notional: Double, wanted: Int) {
         var sideNotional = held
         var count = 0
+        var wantedCount = 0
         rungs.withUnsafeBufferPointer { rungs in
             for position in 0..<rungs.count {
                 let rung = rungs[position]
@@ -117,6 +145,9 @@ extension Simulation {
                 }
                 guard wanted else { continue }
                 let added = rung.quantity * rung.price
+                wantedRungs.positions[wantedCount] = Int32(position)
+                wantedRungs.notionals[wantedCount] = added
+                wantedCount += 1
                 if sideNotional + added > cap || marginNotional + added > marginCap {
                     included = false
                     continue
@@ -127,7 +158,47 @@ extension Simulation {
                 count += 1
             }
         }
-        return (count, sideNotional - held)
+        return (count, sideNotional - held, wantedCount)
+    }
+
+    /// With the same rungs wanted as at the last full decision, whether the caps at this close let
+    /// exactly the same ones through (the selection's own arithmetic, in its order); if so the
+    /// selection's notionals are brought up to date and nothing else changes.
+    mutating func capsKeepSelection(longHeld: Double, shortHeld: Double, cap: Double, marginCap: Double) -> Bool {
+        guard wantedCount >= 0 else { return false }
+        var marginNotional = longHeld + shortHeld
+        var included = true
+        var matched = 0
+        var notionals = (long: 0.0, short: 0.0)
+        let same = wantedPositions.withUnsafeBufferPointer { positions in
+            wantedNotionals.withUnsafeBufferPointer { added in
+                previousSelection.withUnsafeBufferPointer { selected in
+                    for side in 0..<2 {
+                        let held = side == 0 ? longHeld : shortHeld
+                        var sideNotional = held
+                        for offset in (side == 0 ? 0..<wantedLongCount : wantedLongCount..<wantedCount) {
+                            let notional = added[offset]
+                            if sideNotional + notional > cap || marginNotional + notional > marginCap {
+                                included = false
+                                continue
+                            }
+                            sideNotional += notional
+                            marginNotional += notional
+                            guard matched < (side == 0 ? previousLongCount : previousSelectionCount), selected[matched] == positions[offset] else { return false }
+                            matched += 1
+                        }
+                        guard matched == (side == 0 ? previousLongCount : previousSelectionCount) else { return false }
+                        if side == 0 { notionals.long = sideNotional - held } else { notionals.short = sideNotional - held }
+                    }
+                    return true
+                }
+            }
+        }
+        guard same else { return false }
+        desiredLongNotional = notionals.long
+        desiredShortNotional = notionals.short
+        allRungsIncluded = included
+        return true
     }
 
     /// Checks the risk gates at this close; closes them when a limit is crossed.
@@ -210,10 +281,7 @@ extension Simulation {
     /// than 1 bp in price or 1% in quantity are replaced, the rest cancelled. Cancels go in the
     /// entries' order, placements longs first, each side by level, as ids are handed out.
     mutating func reconcile(index: Int, selection: [Int32], longCount: Int, shortCount: Int) {
-        // The lookups move into locals for the call (no copy of the simulation's state per entry).
-        var lookup = LevelLookup()
-        swap(&lookup, &levelLookup)
-        defer { swap(&lookup, &levelLookup) }
+        let lookup = levelLookup
         let ladder = self.ladder
         let total = longCount + shortCount
         for offset in 0..<total {
@@ -266,20 +334,32 @@ extension Simulation {
     }
 
     /// Level lookups for reconciling (index = level): the ladder position of the selected rung
-    /// (-1: none) and whether an entry rests there. Kept at -1 and false between reconciliations.
-    struct LevelLookup {
-        var selectedLong: [Int32] = []
-        var selectedShort: [Int32] = []
-        var restingLong: [Bool] = []
-        var restingShort: [Bool] = []
-
-        init() {}
+    /// (-1: none) and whether an entry rests there; kept at -1 and false between reconciliations.
+    /// Plain memory owned by the simulation, so setting a level costs a store.
+    final class LevelLookup {
+        let selectedLong: UnsafeMutablePointer<Int32>
+        let selectedShort: UnsafeMutablePointer<Int32>
+        let restingLong: UnsafeMutablePointer<Bool>
+        let restingShort: UnsafeMutablePointer<Bool>
 
         init(levelsLong: Int, levelsShort: Int) {
-            selectedLong = Array(repeating: -1, count: max(0, levelsLong) + 1)
-            selectedShort = Array(repeating: -1, count: max(0, levelsShort) + 1)
-            restingLong = Array(repeating: false, count: max(0, levelsLong) + 1)
-            restingShort = Array(repeating: false, count: max(0, levelsShort) + 1)
+            let longCount = max(0, levelsLong) + 1
+            let shortCount = max(0, levelsShort) + 1
+            selectedLong = .allocate(capacity: longCount)
+            selectedLong.initialize(repeating: -1, count: longCount)
+            selectedShort = .allocate(capacity: shortCount)
+            selectedShort.initialize(repeating: -1, count: shortCount)
+            restingLong = .allocate(capacity: longCount)
+            restingLong.initialize(repeating: false, count: longCount)
+            restingShort = .allocate(capacity: shortCount)
+            restingShort.initialize(repeating: false, count: shortCount)
+        }
+
+        deinit {
+            selectedLong.deallocate()
+            selectedShort.deallocate()
+            restingLong.deallocate()
+            restingShort.deallocate()
         }
 
         /// Whether a resting entry is one of the selected rungs, as it is.

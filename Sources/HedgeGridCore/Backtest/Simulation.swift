@@ -78,12 +78,18 @@ struct Simulation {
     var entriesAwaitingPostOnly = false
     /// Reused buffer of the orders a path segment reaches.
     var triggerBuffer: [Trigger] = []
-    var levelLookup: LevelLookup
+    let levelLookup: LevelLookup
     /// The rungs selected at the last full decision, as ladder positions (longs, then shorts), and
     /// a buffer for the next one: equal selections over unchanged entries need no reconciliation.
     var selection: [Int32] = []
     var previousSelection: [Int32] = []
     var previousLongCount = -1
+    /// The rungs wanted (right side of mid) at the last full decision, included or not: ladder
+    /// positions and notionals, longs then shorts (-1: none yet).
+    var wantedPositions: [Int32] = []
+    var wantedNotionals: [Double] = []
+    var wantedLongCount = 0
+    var wantedCount = -1
     var previousSelectionCount = -1
 
     var highestDownTrigger = -Double.infinity
