@@ -8,13 +8,27 @@ public struct PreparedBacktest: Sendable {
     /// The backtest config, with the instrument filters resolved (from the catalog when asked).
     public var backtest: BacktestConfig
     /// Bars from the warm-up through the end of the period.
-    public var bars: BarSeries
+    public var bars: BarSeries {
+        didSet { indicators = IndicatorCache(bars: bars) }
+    }
+    /// The bars' indicator series, computed once per period for all the trials (new bars, new cache).
+    public private(set) var indicators: IndicatorCache
     /// Funding times after the first bar and before the period's end.
     public var funding: FundingSeries
     public var trades: TradeSeries
     /// The first traded bar; earlier bars only warm the indicators.
     public var startIndex: Int
     public var warnings: [String]
+
+    public init(backtest: BacktestConfig, bars: BarSeries, funding: FundingSeries, trades: TradeSeries, startIndex: Int, warnings: [String]) {
+        self.backtest = backtest
+        self.bars = bars
+        self.indicators = IndicatorCache(bars: bars)
+        self.funding = funding
+        self.trades = trades
+        self.startIndex = startIndex
+        self.warnings = warnings
+    }
 
     /// Loads the data a backtest config names, with `warmUpBars` bars before the start (default:
     /// as many as the strategy needs; the optimizer asks for enough for its widest ranges).
@@ -110,13 +124,14 @@ public struct PreparedBacktest: Sendable {
 
     /// Runs `parameters` over the period.
     public func evaluate(_ parameters: HedgeGridParameters, recordEvents: Bool = false) -> BacktestResult {
-        engine(parameters, recordEvents: recordEvents).run(bars: bars, funding: funding, trades: trades, startIndex: startIndex)
+        engine(parameters, recordEvents: recordEvents).run(bars: bars, funding: funding, trades: trades, startIndex: startIndex, indicators: indicators)
     }
 
     /// Runs `parameters` over the period as an optimizer trial (metrics only, no equity curve),
     /// giving up (nil) once `shouldStop` returns true.
     public func evaluate(_ parameters: HedgeGridParameters, shouldStop: () -> Bool) -> BacktestResult? {
-        engine(parameters, recordEquityCurve: false).run(bars: bars, funding: funding, trades: trades, startIndex: startIndex, shouldStop: shouldStop)
+        engine(parameters, recordEquityCurve: false).run(
+            bars: bars, funding: funding, trades: trades, startIndex: startIndex, indicators: indicators, shouldStop: shouldStop)
     }
 }
 

@@ -14,6 +14,9 @@ public struct BacktestEngine: Sendable {
     /// Keep the equity of every bar in `BacktestResult.equity`; off for optimizer trials (the
     /// metrics are the same either way: they are gathered as the run goes).
     public var recordEquityCurve: Bool
+    /// Runs every bar through the general path (no bulk quiet bars, no cap-only re-check): slower,
+    /// the same outputs; tests compare the two.
+    var generalPathOnly = false
 
     public init(
         parameters: HedgeGridParameters, exchange: ExchangeSettings, riskFreeRate: Double = 0, periodsPerYear: Double = 365, recordEvents: Bool = false,
@@ -31,9 +34,13 @@ public struct BacktestEngine: Sendable {
     ///
     /// With `trades`, a bar inside the trades' time span fills along its trade prices (a bar with no
     /// trade fills nothing); bars outside it use the bar path rule.
-    public func run(bars: BarSeries, funding: FundingSeries = FundingSeries(), trades: TradeSeries = TradeSeries(), startIndex: Int = 0) -> BacktestResult {
+    /// `indicators` (a cache of these same bars' indicator series) spares recomputing them.
+    public func run(
+        bars: BarSeries, funding: FundingSeries = FundingSeries(), trades: TradeSeries = TradeSeries(), startIndex: Int = 0,
+        indicators: IndicatorCache? = nil
+    ) -> BacktestResult {
         var simulation = Simulation(
-            engine: self, bars: bars, funding: funding, trades: trades, startIndex: min(max(startIndex, 0), bars.count))
+            engine: self, bars: bars, funding: funding, trades: trades, startIndex: min(max(startIndex, 0), bars.count), indicators: indicators)
         return simulation.run()!
     }
 
@@ -41,10 +48,10 @@ public struct BacktestEngine: Sendable {
     /// 4,096 bars, so a trial that runs too long or is cancelled stops within microseconds.
     public func run(
         bars: BarSeries, funding: FundingSeries = FundingSeries(), trades: TradeSeries = TradeSeries(), startIndex: Int = 0,
-        shouldStop: () -> Bool
+        indicators: IndicatorCache? = nil, shouldStop: () -> Bool
     ) -> BacktestResult? {
         var simulation = Simulation(
-            engine: self, bars: bars, funding: funding, trades: trades, startIndex: min(max(startIndex, 0), bars.count))
+            engine: self, bars: bars, funding: funding, trades: trades, startIndex: min(max(startIndex, 0), bars.count), indicators: indicators)
         return withoutActuallyEscaping(shouldStop) { simulation.run(shouldStop: $0) }
     }
 }

@@ -8,7 +8,7 @@
 extension Simulation {
     /// Runs the quiet bars from `start` on; returns the first bar that is not quiet (or `end`).
     mutating func runQuietBars(from start: Int, to end: Int) -> Int {
-        guard start > 0, start < end, trades.isEmpty, parameters.riskLimits == nil, !entriesAwaitingPostOnly, decisionValid, allRungsIncluded,
+        guard !engine.generalPathOnly, start > 0, start < end, trades.isEmpty, parameters.riskLimits == nil, !entriesAwaitingPostOnly, decisionValid, allRungsIncluded,
             let key = ladderKey, let center, key.center == center, key.longScale == 1, key.shortScale == 1
         else { return start }
         if let regimes, start < regimes.warmFrom { return start }
@@ -35,7 +35,7 @@ extension Simulation {
         let recordCurve = engine.recordEquityCurve
         let intervalMs = bars.intervalMs
 
-        var marks = EquityStatistics(startTime: 0, initialEquity: 0)
+        var marks = EquityStatistics.placeholder
         swap(&marks, &statistics)
         var recorded = EquityCurve(startTime: 0, initialEquity: 0)
         if recordCurve { swap(&recorded, &curve) }

@@ -165,7 +165,7 @@ extension Simulation {
     /// exactly the same ones through (the selection's own arithmetic, in its order); if so the
     /// selection's notionals are brought up to date and nothing else changes.
     mutating func capsKeepSelection(longHeld: Double, shortHeld: Double, cap: Double, marginCap: Double) -> Bool {
-        guard wantedCount >= 0 else { return false }
+        guard wantedCount >= 0, !engine.generalPathOnly else { return false }
         var marginNotional = longHeld + shortHeld
         var included = true
         var matched = 0

@@ -113,7 +113,7 @@ struct Simulation {
     var desiredLongNotional = 0.0
     var desiredShortNotional = 0.0
 
-    init(engine: BacktestEngine, bars: BarSeries, funding: FundingSeries, trades: TradeSeries, startIndex: Int) {
+    init(engine: BacktestEngine, bars: BarSeries, funding: FundingSeries, trades: TradeSeries, startIndex: Int, indicators: IndicatorCache?) {
         self.engine = engine
         self.parameters = engine.parameters
         self.exchange = engine.exchange
@@ -123,7 +123,7 @@ struct Simulation {
         self.trades = trades
         self.startIndex = startIndex
         self.levelLookup = LevelLookup(levelsLong: engine.parameters.gridLevelsLong, levelsShort: engine.parameters.gridLevelsShort)
-        self.regimes = engine.parameters.regimeEnabled ? RegimeSeries(bars: bars, parameters: engine.parameters.regime) : nil
+        self.regimes = engine.parameters.regimeEnabled ? RegimeSeries(bars: bars, parameters: engine.parameters.regime, indicators: indicators) : nil
         self.balance = engine.exchange.startingBalance
         self.equityPeak = engine.exchange.startingBalance
         let startTime = startIndex < bars.count ? bars.openTimes[startIndex] : (bars.openTimes.last ?? 0)

@@ -72,3 +72,57 @@ public struct AverageDirectionalIndex: Sendable, Equatable {
         return value
     }
 }
+
+extension AverageDirectionalIndex {
+    /// The ADX after every bar (the same numbers, bit for bit, as `update` bar by bar); entries
+    /// before it is warm (bar 2n - 1) are not defined and hold 0.
+    public static func series(high: [Double], low: [Double], close: [Double], period: Int) -> [Double] {
+        precondition(period >= 1, "ADX period must be >= 1")
+        let count = close.count
+        let keep = 1 - 1 / Double(period)
+        let reciprocal = 1 / Double(period)
+        return [Double](unsafeUninitializedCapacity: count) { output, initialized in
+            high.withUnsafeBufferPointer { high in
+                low.withUnsafeBufferPointer { low in
+                    close.withUnsafeBufferPointer { close in
+                        var smoothedRange = 0.0
+                        var smoothedPlus = 0.0
+                        var smoothedMinus = 0.0
+                        var dxSum = 0.0
+                        var value = 0.0
+                        if count > 0 { output[0] = 0 }
+                        for index in 1..<max(count, 1) {
+                            let up = high[index] - high[index - 1]
+                            let down = low[index - 1] - low[index]
+                            let plusMove = up > down && up > 0 ? up : 0
+                            let minusMove = down > up && down > 0 ? down : 0
+                            let range = AverageTrueRange.trueRange(high: high[index], low: low[index], previousClose: close[index - 1])
+                            if index <= period {
+                                smoothedRange += range
+                                smoothedPlus += plusMove
+                                smoothedMinus += minusMove
+                            } else {
+                                smoothedRange = smoothedRange * keep + range
+                                smoothedPlus = smoothedPlus * keep + plusMove
+                                smoothedMinus = smoothedMinus * keep + minusMove
+                            }
+                            if index >= period {
+                                // DX = 100 |+DI - -DI| / (+DI + -DI); the smoothed true range cancels out of the ratio.
+                                let total = smoothedPlus + smoothedMinus
+                                let dx = total > 0 && smoothedRange > 0 ? 100 * abs(smoothedPlus - smoothedMinus) / total : 0
+                                if index < 2 * period {
+                                    dxSum += dx
+                                    if index == 2 * period - 1 { value = dxSum / Double(period) }
+                                } else {
+                                    value = value * keep + dx * reciprocal
+                                }
+                            }
+                            output[index] = value
+                        }
+                    }
+                }
+            }
+            initialized = count
+        }
+    }
+}

@@ -28,3 +28,29 @@ public struct ExponentialMovingAverage: Sendable, Equatable {
         return value
     }
 }
+
+extension ExponentialMovingAverage {
+    /// The EMA after every value of `values` (the same numbers, bit for bit, as `update` one value
+    /// at a time); entries before the first `period` values are not defined and hold 0.
+    public static func series(_ values: [Double], period: Int) -> [Double] {
+        precondition(period >= 1, "EMA period must be >= 1")
+        let count = values.count
+        let smoothing = 2.0 / Double(period + 1)
+        return [Double](unsafeUninitializedCapacity: count) { output, initialized in
+            values.withUnsafeBufferPointer { input in
+                var seedSum = 0.0
+                var value = 0.0
+                for index in 0..<count {
+                    if index < period {
+                        seedSum += input[index]
+                        if index == period - 1 { value = seedSum / Double(period) }
+                    } else {
+                        value += smoothing * (input[index] - value)
+                    }
+                    output[index] = value
+                }
+            }
+            initialized = count
+        }
+    }
+}

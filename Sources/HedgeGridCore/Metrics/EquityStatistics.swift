@@ -35,6 +35,9 @@ public struct EquityStatistics: Sendable, Equatable {
         self.maxDrawdownPeak = initialEquity
     }
 
+    /// An empty value to swap in while the real one is borrowed (shares one buffer, allocates nothing).
+    static let placeholder = EquityStatistics(startTime: 0, initialEquity: 0)
+
     /// Adds the equity marked at `time` (times increasing).
     @inline(__always)
     public mutating func add(time: Int64, equity value: Double) {

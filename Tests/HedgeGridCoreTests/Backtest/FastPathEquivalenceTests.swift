@@ -1,0 +1,55 @@
+@testable import HedgeGridCore
+import Testing
+
+/// The engine's shortcuts (quiet bars in bulk, the cap-only re-check) change no output: every run
+/// here is compared, fingerprint against fingerprint, with the same run through the general path.
+@Suite struct FastPathEquivalenceTests {
+    static func variants() -> [(String, HedgeGridParameters)] {
+        var base = HedgeGridParameters()
+        base.baseQuantity = 2
+        var capBinding = base
+        capBinding.maxPositionPct = 0.02
+        var noRegime = base
+        noRegime.regimeEnabled = false
+        var wide = base
+        wide.gridStepBps = 15
+        wide.gridLevelsLong = 12
+        wide.gridLevelsShort = 9
+        wide.quantityScale = 0.9
+        wide.stopLossEnabled = false
+        var guarded = base
+        guarded.fundingMaxCostBps = 0.5
+        guarded.fundingWindowMinutes = 120
+        var noRecenter = base
+        noRecenter.recenterEnabled = false
+        noRecenter.policy = .coreAndScalp
+        return [("default", base), ("cap binding", capBinding), ("no regime", noRegime), ("wide ladder", wide),
+                ("funding guard", guarded), ("no recentering", noRecenter)]
+    }
+
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func shortcutsChangeNothing(seed: UInt64) {
+        let bars = BarSeries.randomWalk(count: 30_000, price: 50, volatility: 0.0015, seed: seed)
+        var funding = FundingSeries()
+        var time = bars.openTimes[0] + 8 * 3_600_000
+        var sign = 1.0
+        while time < bars.openTimes[bars.count - 1] {
+            funding.append(time: time, rate: sign * 0.0004)
+            sign = -sign
+            time += 8 * 3_600_000
+        }
+        let exchange = ExchangeSettings(
+            startingBalance: 5_000, leverage: 3, makerFee: 0.0002, takerFee: 0.0005,
+            filters: InstrumentFilters(tickSize: 0.01, stepSize: 0.01, minQty: 0.01, minNotional: 5))
+        for (name, parameters) in Self.variants() {
+            let engine = BacktestEngine(parameters: parameters, exchange: exchange, recordEvents: true)
+            var general = engine
+            general.generalPathOnly = true
+            let fast = engine.run(bars: bars, funding: funding, startIndex: 200)
+            let slow = general.run(bars: bars, funding: funding, startIndex: 200)
+            #expect(fast.fillCount > 30, "\(name): the run should trade")
+            #expect(fast.fingerprint == slow.fingerprint, "\(name), seed \(seed)")
+            #expect(fast.metrics == slow.metrics, "\(name), seed \(seed)")
+        }
+    }
+}
