@@ -27,9 +27,9 @@ import Testing
                 ("funding guard", guarded), ("no recentering", noRecenter)]
     }
 
-    @Test(arguments: [1, 2, 3] as [UInt64])
-    func shortcutsChangeNothing(seed: UInt64) {
-        let bars = BarSeries.randomWalk(count: 30_000, price: 50, volatility: 0.0015, seed: seed)
+    @Test(arguments: [1, 2] as [UInt64])
+    func shortcutsChangeNothing(seed: UInt64) async {
+        let bars = BarSeries.randomWalk(count: 15_000, price: 50, volatility: 0.002, seed: seed)
         var funding = FundingSeries()
         var time = bars.openTimes[0] + 8 * 3_600_000
         var sign = 1.0
@@ -43,10 +43,13 @@ import Testing
             filters: InstrumentFilters(tickSize: 0.01, stepSize: 0.01, minQty: 0.01, minNotional: 5))
         for (name, parameters) in Self.variants() {
             let engine = BacktestEngine(parameters: parameters, exchange: exchange, recordEvents: true)
-            var general = engine
-            general.generalPathOnly = true
-            let fast = engine.run(bars: bars, funding: funding, startIndex: 200)
-            let slow = general.run(bars: bars, funding: funding, startIndex: 200)
+            var generalEngine = engine
+            generalEngine.generalPathOnly = true
+            let general = generalEngine
+            let funding = funding
+            let (fast, slow) = await offThePool {
+                (engine.run(bars: bars, funding: funding, startIndex: 200), general.run(bars: bars, funding: funding, startIndex: 200))
+            }
             #expect(fast.fillCount > 30, "\(name): the run should trade")
             #expect(fast.fingerprint == slow.fingerprint, "\(name), seed \(seed)")
             #expect(fast.metrics == slow.metrics, "\(name), seed \(seed)")

@@ -6,13 +6,13 @@ import Testing
     static let parameterSets: [RegimeDetector.Parameters] = [
         RegimeDetector.Parameters(),
         RegimeDetector.Parameters(emaFast: 2, emaSlow: 4, adxLength: 2, atrLength: 2, hysteresisBps: 5, adxThreshold: 0),
-        RegimeDetector.Parameters(emaFast: 30, emaSlow: 8, adxLength: 40, atrLength: 90, hysteresisBps: 0, adxThreshold: 35),
+        RegimeDetector.Parameters(emaFast: 30, emaSlow: 8, adxLength: 40, atrLength: 90, hysteresisBps: 0, adxThreshold: 22),
         RegimeDetector.Parameters(emaFast: 5, emaSlow: 21, adxLength: 7, atrLength: 3, hysteresisBps: 12, adxThreshold: 15),
     ]
 
     @Test(arguments: parameterSets)
     func equalsTheDetectorBarByBar(parameters: RegimeDetector.Parameters) {
-        let bars = BarSeries.randomWalk(count: 20_000, volatility: 0.004, seed: 7)
+        let bars = BarSeries.randomWalk(count: 8_000, volatility: 0.004, seed: 7)
         let series = RegimeSeries(bars: bars, parameters: parameters)
         var detector = RegimeDetector(parameters: parameters)
         var firstWarm: Int?
