@@ -109,7 +109,7 @@ let package = Package(
             dependencies: ["HedgeGridRPC", "HedgeGridTransport", "HedgeGridClient"],
             path: "Tests/HedgeGridTestSupport"
         ),
-        .testTarget(name: "HedgeGridCoreTests", dependencies: ["HedgeGridCore"]),
+        .testTarget(name: "HedgeGridCoreTests", dependencies: ["HedgeGridCore", "HedgeGridTestSupport"]),
         .testTarget(name: "HedgeGridOptimizationTests", dependencies: ["HedgeGridOptimization"]),
         .testTarget(
             name: "HedgeGridStudyTests",

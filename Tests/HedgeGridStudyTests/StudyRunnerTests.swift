@@ -8,7 +8,12 @@ import Testing
 /// The study runner over a real SQLite store: counts, parallel workers, seeds, retries, timeouts,
 /// cancellation, and TPE finding a known optimum on the real parameter space.
 @Suite struct StudyRunnerTests {
-    func run(_ study: StudyRecord, workers: Int = 1, scratch: Scratch, evaluate: StudyRunner.Evaluate? = nil, cancelAfter: Int? = nil) throws -> (StudyStore, StudyRecord, StudyRunner.Summary) {
+    /// Runs a study to its end on a thread of its own (a study is seconds of CPU in a debug build).
+    func run(_ study: StudyRecord, workers: Int = 1, scratch: Scratch, evaluate: StudyRunner.Evaluate? = nil, cancelAfter: Int? = nil) async throws -> (StudyStore, StudyRecord, StudyRunner.Summary) {
+        try await offThePool { try Self.runBlocking(study, workers: workers, scratch: scratch, evaluate: evaluate, cancelAfter: cancelAfter) }
+    }
+
+    static func runBlocking(_ study: StudyRecord, workers: Int, scratch: Scratch, evaluate: StudyRunner.Evaluate?, cancelAfter: Int?) throws -> (StudyStore, StudyRecord, StudyRunner.Summary) {
         let store = try StudyStore(path: scratch.file("studies.sqlite"))
         let created = try store.study(named: study.name) ?? store.create(study)
         let finished = Atomic<Int>(0)
@@ -19,14 +24,14 @@ import Testing
         return (store, created, summary)
     }
 
-    @Test func tpeFindsTheOptimumOfASyntheticObjectiveOnTheRealSpace() throws {
+    @Test func tpeFindsTheOptimumOfASyntheticObjectiveOnTheRealSpace() async throws {
         let scratch = Scratch()
         defer { scratch.remove() }
         var tpeBest: [Double] = []
         var randomBest: [Double] = []
         for seed in UInt64(1)...5 {
-            let (_, _, tpe) = try run(StudyFixtures.study(name: "tpe\(seed)", trials: 150, seed: seed), scratch: scratch)
-            let (_, _, random) = try run(StudyFixtures.study(name: "random\(seed)", trials: 150, sampler: .random, seed: seed), scratch: scratch)
+            let (_, _, tpe) = try await run(StudyFixtures.study(name: "tpe\(seed)", trials: 150, seed: seed), scratch: scratch)
+            let (_, _, random) = try await run(StudyFixtures.study(name: "random\(seed)", trials: 150, sampler: .random, seed: seed), scratch: scratch)
             tpeBest.append(tpe.best!.score!)
             randomBest.append(random.best!.score!)
         }
@@ -38,37 +43,37 @@ import Testing
         #expect(tpeMedian > 0.97, "TPE \(tpeBest), random \(randomBest)")
     }
 
-    @Test func sameSeedOneWorkerSameTrials() throws {
+    @Test func sameSeedOneWorkerSameTrials() async throws {
         let scratch = Scratch()
         defer { scratch.remove() }
-        let (storeA, studyA, _) = try run(StudyFixtures.study(name: "a", trials: 25), scratch: scratch)
-        let (storeB, studyB, _) = try run(StudyFixtures.study(name: "b", trials: 25), scratch: scratch)
-        let (storeC, studyC, _) = try run(StudyFixtures.study(name: "c", trials: 25, seed: 8), scratch: scratch)
+        let (storeA, studyA, _) = try await run(StudyFixtures.study(name: "a", trials: 25), scratch: scratch)
+        let (storeB, studyB, _) = try await run(StudyFixtures.study(name: "b", trials: 25), scratch: scratch)
+        let (storeC, studyC, _) = try await run(StudyFixtures.study(name: "c", trials: 25, seed: 8), scratch: scratch)
         let a = try storeA.trials(studyID: studyA.id).map(\.parameters)
         #expect(a == (try storeB.trials(studyID: studyB.id).map(\.parameters)))
         #expect(a != (try storeC.trials(studyID: studyC.id).map(\.parameters)))
         #expect(a.count == 25)
     }
 
-    @Test func resumingContinuesTheSameSequence() throws {
+    @Test func resumingContinuesTheSameSequence() async throws {
         let scratch = Scratch()
         defer { scratch.remove() }
-        let (store, whole, _) = try run(StudyFixtures.study(name: "whole", trials: 20), scratch: scratch)
-        _ = try run(StudyFixtures.study(name: "split", trials: 12), scratch: scratch)
+        let (store, whole, _) = try await run(StudyFixtures.study(name: "whole", trials: 20), scratch: scratch)
+        _ = try await run(StudyFixtures.study(name: "split", trials: 12), scratch: scratch)
         let split = try #require(try store.study(named: "split"))
         _ = try store.addTrials(studyID: split.id, count: 8)
-        _ = try run(try #require(try store.study(named: "split")), scratch: scratch)
+        _ = try await run(try #require(try store.study(named: "split")), scratch: scratch)
         #expect(try store.trials(studyID: split.id).map(\.parameters) == (try store.trials(studyID: whole.id).map(\.parameters)))
     }
 
-    @Test func parallelWorkersGiveExactlyTheRequestedTrials() throws {
+    @Test func parallelWorkersGiveExactlyTheRequestedTrials() async throws {
         let scratch = Scratch()
         defer { scratch.remove() }
         let evaluate: StudyRunner.Evaluate = { parameters, _ in
             usleep(UInt32.random(in: 100...3000))
             return .evaluated(TrialScore(metrics: StudyFixtures.flatMetrics, score: StudyFixtures.syntheticScore(parameters, space: TunedParameters.defaultSpace)))
         }
-        let (store, study, summary) = try run(StudyFixtures.study(trials: 60), workers: 4, scratch: scratch, evaluate: evaluate)
+        let (store, study, summary) = try await run(StudyFixtures.study(trials: 60), workers: 4, scratch: scratch, evaluate: evaluate)
         let trials = try store.trials(studyID: study.id)
         #expect(trials.count == 60)
         #expect(trials.map(\.number) == Array(0..<60))
@@ -77,7 +82,7 @@ import Testing
         #expect(try store.progress(studyID: study.id) == (60, 0, 0))
     }
 
-    @Test func aFailingTrialIsRetriedThenStoredAsFailed() throws {
+    @Test func aFailingTrialIsRetriedThenStoredAsFailed() async throws {
         let scratch = Scratch()
         defer { scratch.remove() }
         let calls = Mutex<[String: Int]>([:])
@@ -92,20 +97,20 @@ import Testing
             if count == 1 { throw Flaky() }
             return .evaluated(TrialScore(metrics: StudyFixtures.flatMetrics, score: 1))
         }
-        let (store, study, _) = try run(StudyFixtures.study(name: "retry", trials: 6) { $0.maxRetries = 1 }, scratch: scratch, evaluate: flaky)
+        let (store, study, _) = try await run(StudyFixtures.study(name: "retry", trials: 6) { $0.maxRetries = 1 }, scratch: scratch, evaluate: flaky)
         let retried = try store.trials(studyID: study.id)
         #expect(retried.count == 6 && retried.allSatisfy { $0.state == .complete && $0.attempts == 2 })
         #expect(retried.allSatisfy { $0.error == "succeeded after a failed attempt: flaky evaluation" })
 
         let failing: StudyRunner.Evaluate = { _, _ in throw Flaky() }
-        let (_, failedStudy, summary) = try run(StudyFixtures.study(name: "fail", trials: 3) { $0.maxRetries = 2 }, scratch: scratch, evaluate: failing)
+        let (_, failedStudy, summary) = try await run(StudyFixtures.study(name: "fail", trials: 3) { $0.maxRetries = 2 }, scratch: scratch, evaluate: failing)
         let failed = try store.trials(studyID: failedStudy.id)
         #expect(failed.count == 3 && failed.allSatisfy { $0.state == .failed && $0.attempts == 3 })
         #expect(failed.first?.error == "flaky evaluation (after 3 attempts)")
         #expect(summary.best == nil)
     }
 
-    @Test func aTrialPastItsTimeoutIsStopped() throws {
+    @Test func aTrialPastItsTimeoutIsStopped() async throws {
         let scratch = Scratch()
         defer { scratch.remove() }
         // Never finishes on its own: only the timeout can end it.
@@ -115,7 +120,7 @@ import Testing
         }
         let clock = ContinuousClock()
         let started = clock.now
-        let (store, study, _) = try run(
+        let (store, study, _) = try await run(
             StudyFixtures.study(name: "slow", trials: 2) {
                 $0.trialTimeoutSeconds = 0.2
                 $0.maxRetries = 1
@@ -126,7 +131,7 @@ import Testing
         #expect(started.duration(to: clock.now) < .seconds(20))
     }
 
-    @Test func invalidCombinationsArePrunedNotEvaluated() throws {
+    @Test func invalidCombinationsArePrunedNotEvaluated() async throws {
         let scratch = Scratch()
         defer { scratch.remove() }
         // ema_fast always >= ema_slow: every trial is rejected before evaluation.
@@ -146,14 +151,14 @@ import Testing
             evaluated.add(1, ordering: .relaxed)
             return .evaluated(TrialScore(metrics: StudyFixtures.flatMetrics, score: 1))
         }
-        let (store, created, summary) = try run(study, scratch: scratch, evaluate: evaluate)
+        let (store, created, summary) = try await run(study, scratch: scratch, evaluate: evaluate)
         let trials = try store.trials(studyID: created.id)
         #expect(evaluated.load(ordering: .relaxed) == 0)
         #expect(trials.count == 5 && trials.allSatisfy { $0.state == .pruned && $0.error!.hasPrefix("rejected: regime.ema_fast") })
         #expect(summary.best == nil)
     }
 
-    @Test func cancellingRequeuesTheTrialsStillRunning() throws {
+    @Test func cancellingRequeuesTheTrialsStillRunning() async throws {
         let scratch = Scratch()
         defer { scratch.remove() }
         let evaluate: StudyRunner.Evaluate = { _, shouldStop in
@@ -163,7 +168,7 @@ import Testing
             }
             return .evaluated(TrialScore(metrics: StudyFixtures.flatMetrics, score: 1))
         }
-        let (store, study, summary) = try run(StudyFixtures.study(name: "cancel", trials: 50), workers: 3, scratch: scratch, evaluate: evaluate, cancelAfter: 5)
+        let (store, study, summary) = try await run(StudyFixtures.study(name: "cancel", trials: 50), workers: 3, scratch: scratch, evaluate: evaluate, cancelAfter: 5)
         #expect(summary.cancelled)
         let trials = try store.trials(studyID: study.id)
         let progress = try store.progress(studyID: study.id)
@@ -173,7 +178,7 @@ import Testing
         #expect(interrupted.allSatisfy { !$0.counted && $0.error!.hasPrefix("interrupted") })
         #expect(progress.waiting == interrupted.count)
         // The next run takes the queued trials first and ends with exactly the target.
-        _ = try run(try #require(try store.study(named: "cancel")), workers: 2, scratch: scratch)
+        _ = try await run(try #require(try store.study(named: "cancel")), workers: 2, scratch: scratch)
         #expect(try store.progress(studyID: study.id).counted == 50)
         let requeued = try store.trials(studyID: study.id).filter { $0.requeuedFrom != nil }
         #expect(requeued.count == interrupted.count && requeued.allSatisfy { $0.state == .complete })

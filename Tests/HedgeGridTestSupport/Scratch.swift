@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// A private temporary directory, short enough for socket paths.
-public struct Scratch {
+public struct Scratch: Sendable {
     public let path: String
 
     public init() {

@@ -1,4 +1,5 @@
 @testable import HedgeGridCore
+import HedgeGridTestSupport
 import Testing
 
 /// The engine's shortcuts (quiet bars in bulk, the cap-only re-check) change no output: every run

@@ -1,4 +1,5 @@
 import HedgeGridCore
+import HedgeGridTestSupport
 import Testing
 
 /// Whole-series indicators equal the streaming ones bit for bit, and the cache serves only its own bars.
