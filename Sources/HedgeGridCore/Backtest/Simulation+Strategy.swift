@@ -56,69 +56,31 @@ extension Simulation {
         {
             return
         }
-        // Which rungs are wanted now, as positions in the ladder (longs, then shorts), in a reused buffer.
-        var current: [Int32] = []
-        swap(&current, &selection)
-        defer { swap(&current, &selection) }
-        let ladderSize = ladder.long.count + ladder.short.count
-        if current.count < ladderSize {
-            current = Array(repeating: 0, count: ladderSize)
-            previousSelectionCount = -1
-        }
-        var bandLow = -Double.infinity
-        var bandHigh = Double.infinity
+        // Which rungs are wanted now, as positions in the ladder (longs, then shorts).
+        let buffers = selectionBuffers
+        var band = (low: -Double.infinity, high: Double.infinity)
         var included = true
         var marginNotional = longHeld + shortHeld
-        if wantedPositions.count < ladderSize {
-            wantedPositions = Array(repeating: 0, count: ladderSize)
-            wantedNotionals = Array(repeating: 0, count: ladderSize)
-        }
-        var positions: [Int32] = []
-        var notionals: [Double] = []
-        swap(&positions, &wantedPositions)
-        swap(&notionals, &wantedNotionals)
-        defer {
-            swap(&positions, &wantedPositions)
-            swap(&notionals, &wantedNotionals)
-        }
-        let (longCount, shortCount) = current.withUnsafeMutableBufferPointer { buffer in
-            positions.withUnsafeMutableBufferPointer { positions in
-                notionals.withUnsafeMutableBufferPointer { notionals in
-                    var band = (low: bandLow, high: bandHigh)
-                    let wanted = (positions: positions.baseAddress!, notionals: notionals.baseAddress!)
-                    let longSelection = Self.select(
-                        ladder.long, into: buffer.baseAddress!, wanted: wanted, mid: mid, held: longHeld, cap: cap, marginCap: marginCap,
-                        marginNotional: &marginNotional, band: &band, included: &included)
-                    let shortSelection = Self.select(
-                        ladder.short, into: buffer.baseAddress! + longSelection.count,
-                        wanted: (wanted.positions + longSelection.wanted, wanted.notionals + longSelection.wanted), mid: mid, held: shortHeld,
-                        cap: cap, marginCap: marginCap, marginNotional: &marginNotional, band: &band, included: &included)
-                    (bandLow, bandHigh) = band
-                    desiredLongNotional = longSelection.notional
-                    desiredShortNotional = shortSelection.notional
-                    wantedLongCount = longSelection.wanted
-                    wantedCount = longSelection.wanted + shortSelection.wanted
-                    return (longSelection.count, shortSelection.count)
-                }
-            }
-        }
-        midBandLow = bandLow
-        midBandHigh = bandHigh
+        let longSelection = Self.select(
+            ladder.long, into: buffers.current, wanted: (buffers.wantedPositions, buffers.wantedNotionals), mid: mid, held: longHeld,
+            cap: cap, marginCap: marginCap, marginNotional: &marginNotional, band: &band, included: &included)
+        let shortSelection = Self.select(
+            ladder.short, into: buffers.current + longSelection.count,
+            wanted: (buffers.wantedPositions + longSelection.wanted, buffers.wantedNotionals + longSelection.wanted), mid: mid,
+            held: shortHeld, cap: cap, marginCap: marginCap, marginNotional: &marginNotional, band: &band, included: &included)
+        desiredLongNotional = longSelection.notional
+        desiredShortNotional = shortSelection.notional
+        buffers.wantedLongCount = longSelection.wanted
+        buffers.wantedCount = longSelection.wanted + shortSelection.wanted
+        midBandLow = band.low
+        midBandHigh = band.high
         allRungsIncluded = included
         // The resting entries already are the last selection unless something changed them since
         // (`decisionValid` is off then); the same selection again leaves nothing to do.
-        let sameSelection = longCount == previousLongCount && longCount + shortCount == previousSelectionCount
-            && current.withUnsafeBufferPointer { now in
-                previousSelection.withUnsafeBufferPointer { before in
-                    (0..<(longCount + shortCount)).allSatisfy { now[$0] == before[$0] }
-                }
-            }
-        if !(decisionValid && sameSelection) {
-            reconcile(index: index, selection: current, longCount: longCount, shortCount: shortCount)
-            if previousSelection.count < current.count { previousSelection = Array(repeating: 0, count: current.count) }
-            for offset in 0..<(longCount + shortCount) { previousSelection[offset] = current[offset] }
-            previousLongCount = longCount
-            previousSelectionCount = longCount + shortCount
+        let count = longSelection.count + shortSelection.count
+        if !(decisionValid && buffers.currentEqualsPrevious(count: count, longCount: longSelection.count)) {
+            reconcile(index: index, selection: buffers.current, longCount: longSelection.count, shortCount: shortSelection.count)
+            buffers.keepCurrent(count: count, longCount: longSelection.count)
         }
         decisionValid = true
     }
@@ -165,36 +127,30 @@ extension Simulation {
     /// exactly the same ones through (the selection's own arithmetic, in its order); if so the
     /// selection's notionals are brought up to date and nothing else changes.
     mutating func capsKeepSelection(longHeld: Double, shortHeld: Double, cap: Double, marginCap: Double) -> Bool {
-        guard wantedCount >= 0, !engine.generalPathOnly else { return false }
+        let buffers = selectionBuffers
+        guard buffers.wantedCount >= 0, !engine.generalPathOnly else { return false }
         var marginNotional = longHeld + shortHeld
         var included = true
         var matched = 0
         var notionals = (long: 0.0, short: 0.0)
-        let same = wantedPositions.withUnsafeBufferPointer { positions in
-            wantedNotionals.withUnsafeBufferPointer { added in
-                previousSelection.withUnsafeBufferPointer { selected in
-                    for side in 0..<2 {
-                        let held = side == 0 ? longHeld : shortHeld
-                        var sideNotional = held
-                        for offset in (side == 0 ? 0..<wantedLongCount : wantedLongCount..<wantedCount) {
-                            let notional = added[offset]
-                            if sideNotional + notional > cap || marginNotional + notional > marginCap {
-                                included = false
-                                continue
-                            }
-                            sideNotional += notional
-                            marginNotional += notional
-                            guard matched < (side == 0 ? previousLongCount : previousSelectionCount), selected[matched] == positions[offset] else { return false }
-                            matched += 1
-                        }
-                        guard matched == (side == 0 ? previousLongCount : previousSelectionCount) else { return false }
-                        if side == 0 { notionals.long = sideNotional - held } else { notionals.short = sideNotional - held }
-                    }
-                    return true
+        for side in 0..<2 {
+            let held = side == 0 ? longHeld : shortHeld
+            let selectedEnd = side == 0 ? buffers.previousLongCount : buffers.previousCount
+            var sideNotional = held
+            for offset in (side == 0 ? 0..<buffers.wantedLongCount : buffers.wantedLongCount..<buffers.wantedCount) {
+                let notional = buffers.wantedNotionals[offset]
+                if sideNotional + notional > cap || marginNotional + notional > marginCap {
+                    included = false
+                    continue
                 }
+                sideNotional += notional
+                marginNotional += notional
+                guard matched < selectedEnd, buffers.previous[matched] == buffers.wantedPositions[offset] else { return false }
+                matched += 1
             }
+            guard matched == selectedEnd else { return false }
+            if side == 0 { notionals.long = sideNotional - held } else { notionals.short = sideNotional - held }
         }
-        guard same else { return false }
         desiredLongNotional = notionals.long
         desiredShortNotional = notionals.short
         allRungsIncluded = included
@@ -280,7 +236,7 @@ extension Simulation {
     /// longs then `shortCount` shorts) by (side, level): missing ones are placed, ones off by more
     /// than 1 bp in price or 1% in quantity are replaced, the rest cancelled. Cancels go in the
     /// entries' order, placements longs first, each side by level, as ids are handed out.
-    mutating func reconcile(index: Int, selection: [Int32], longCount: Int, shortCount: Int) {
+    mutating func reconcile(index: Int, selection: UnsafeMutablePointer<Int32>, longCount: Int, shortCount: Int) {
         let lookup = levelLookup
         let ladder = self.ladder
         let total = longCount + shortCount

@@ -79,18 +79,8 @@ struct Simulation {
     /// Reused buffer of the orders a path segment reaches.
     var triggerBuffer: [Trigger] = []
     let levelLookup: LevelLookup
-    /// The rungs selected at the last full decision, as ladder positions (longs, then shorts), and
-    /// a buffer for the next one: equal selections over unchanged entries need no reconciliation.
-    var selection: [Int32] = []
-    var previousSelection: [Int32] = []
-    var previousLongCount = -1
-    /// The rungs wanted (right side of mid) at the last full decision, included or not: ladder
-    /// positions and notionals, longs then shorts (-1: none yet).
-    var wantedPositions: [Int32] = []
-    var wantedNotionals: [Double] = []
-    var wantedLongCount = 0
-    var wantedCount = -1
-    var previousSelectionCount = -1
+    /// Scratch memory of the decisions (selections, wanted rungs).
+    let selectionBuffers: SelectionBuffers
 
     var highestDownTrigger = -Double.infinity
     var lowestUpTrigger = Double.infinity
@@ -122,6 +112,7 @@ struct Simulation {
         self.funding = funding
         self.trades = trades
         self.startIndex = startIndex
+        self.selectionBuffers = SelectionBuffers(capacity: max(0, engine.parameters.gridLevelsLong) + max(0, engine.parameters.gridLevelsShort))
         self.levelLookup = LevelLookup(levelsLong: engine.parameters.gridLevelsLong, levelsShort: engine.parameters.gridLevelsShort)
         self.regimes = engine.parameters.regimeEnabled ? RegimeSeries(bars: bars, parameters: engine.parameters.regime, indicators: indicators) : nil
         self.balance = engine.exchange.startingBalance
