@@ -13,6 +13,14 @@ extension Simulation {
         else { return start }
         if let regimes, start < regimes.warmFrom { return start }
         if boundsDirty { recomputeBounds() }
+        // Most bars that are not quiet reach an order or move mid out of its band: say so before any set-up.
+        let firstClose = bars.close[start]
+        let firstPrevious = bars.close[start - 1]
+        if min(bars.low[start], firstPrevious) <= highestDownTrigger || max(bars.high[start], firstPrevious) >= lowestUpTrigger
+            || !(firstClose > midBandLow && firstClose < midBandHigh)
+        {
+            return start
+        }
         // What the general path reads, fixed for the stretch (nothing below changes while bars are quiet).
         let highestDown = highestDownTrigger
         let lowestUp = lowestUpTrigger
