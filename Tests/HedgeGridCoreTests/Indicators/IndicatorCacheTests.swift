@@ -38,6 +38,22 @@ import Testing
         #expect(mismatches == 0)
     }
 
+    @Test func shortSeriesAndLongPeriodsEqualStreaming() {
+        for count in [0, 1, 2, 3, 5, 8] {
+            let few = BarSeries.randomWalk(count: count, seed: 5)
+            for period in [1, 2, 3, 4, 9] {
+                let series = AverageDirectionalIndex.series(high: few.high, low: few.low, close: few.close, period: period)
+                #expect(series.count == count)
+                var streaming = AverageDirectionalIndex(period: period)
+                for index in 0..<count {
+                    streaming.update(high: few.high[index], low: few.low[index], close: few.close[index])
+                    #expect(series[index].bitPattern == (streaming.isWarm ? streaming.value : 0).bitPattern, "count \(count) period \(period) bar \(index)")
+                }
+                #expect(ExponentialMovingAverage.series(few.close, period: period).count == count)
+            }
+        }
+    }
+
     @Test func regimesFromTheCacheEqualFreshOnes() {
         let cache = IndicatorCache(bars: bars)
         for parameters in RegimeSeriesTests.parameterSets {
