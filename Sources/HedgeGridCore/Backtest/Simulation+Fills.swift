@@ -165,15 +165,17 @@ extension Simulation {
         }
         // Exits are many; look at them only when the segment reaches the nearest one.
         let reachesExits = falling ? end <= exitDownTrigger : end >= exitUpTrigger
-        for pair in exits where reachesExits && pair.activeFrom <= index {
-            // Long exits: the take profit sells on the way up, the stop on the way down.
-            let takeProfitFalling = pair.side == .short
-            if takeProfitFalling == falling {
-                let reached = falling ? end <= pair.takeProfit * (1 - through) : end >= pair.takeProfit * (1 + through)
-                if reached { triggers.append(Trigger(level: pair.takeProfit, kind: .takeProfit, id: pair.id)) }
-            } else if let stop = pair.stop {
-                let reached = falling ? end <= stop : end >= stop
-                if reached { triggers.append(Trigger(level: stop, kind: .stop, id: pair.id)) }
+        if reachesExits {
+            for pair in exits where pair.activeFrom <= index {
+                // Long exits: the take profit sells on the way up, the stop on the way down.
+                let takeProfitFalling = pair.side == .short
+                if takeProfitFalling == falling {
+                    let reached = falling ? end <= pair.takeProfit * (1 - through) : end >= pair.takeProfit * (1 + through)
+                    if reached { triggers.append(Trigger(level: pair.takeProfit, kind: .takeProfit, id: pair.id)) }
+                } else if let stop = pair.stop {
+                    let reached = falling ? end <= stop : end >= stop
+                    if reached { triggers.append(Trigger(level: stop, kind: .stop, id: pair.id)) }
+                }
             }
         }
         guard !triggers.isEmpty else { return }
