@@ -81,7 +81,7 @@ import Testing
         let second = try RPCClient.connect(socketPath: daemon.socket)
         let subscribed = try await second.call(MethodName.jobSubscribe, JobIDParams(jobId: started.jobId), as: JobInfo.self)
         try #require(subscribed.state == .running)
-        #expect(daemon.log.contains("client disconnected session=2"))  // session 1 is the readiness probe
+        #expect(await eventually { daemon.log.contains("client disconnected session=2") })  // session 1 is the readiness probe
         // The new subscriber sees the rest of the job's progress, up to its end.
         let progress = Task {
             var kinds: [WorkDoneProgress.Kind] = []

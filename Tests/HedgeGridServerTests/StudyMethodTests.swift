@@ -101,7 +101,7 @@ import Glibc
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(statistics["finishedTrials"] == 150, "\(statistics.jsonText)")
-        #expect(second.log.contains("resuming study"))
+        #expect(await eventually { second.log.contains("resuming study") })
         let trials = try await again.call(
             MethodName.studyTrials, try JSONValue(encoding: StudyTrialsParams(studyName: "crash", sort: "number")))["trials"]?.arrayValue ?? []
         let numbers = trials.compactMap { $0["number"]?.intValue }
