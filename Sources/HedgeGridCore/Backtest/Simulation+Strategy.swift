@@ -237,22 +237,11 @@ extension Simulation {
     /// than 1 bp in price or 1% in quantity are replaced, the rest cancelled. Cancels go in the
     /// entries' order, placements longs first, each side by level, as ids are handed out.
     mutating func reconcile(index: Int, selection: UnsafeMutablePointer<Int32>, longCount: Int, shortCount: Int) {
-        let lookup = levelLookup
+        let lookup = selectionBuffers
         let ladder = self.ladder
         let total = longCount + shortCount
-        for offset in 0..<total {
-            let position = selection[offset]
-            if offset < longCount { lookup.selectedLong[ladder.long[Int(position)].level] = position } else {
-                lookup.selectedShort[ladder.short[Int(position)].level] = position
-            }
-        }
-        defer {
-            for offset in 0..<total {
-                if offset < longCount { lookup.selectedLong[ladder.long[Int(selection[offset])].level] = -1 } else {
-                    lookup.selectedShort[ladder.short[Int(selection[offset])].level] = -1
-                }
-            }
-        }
+        lookup.markSelected(selection, longCount: longCount, total: total, in: ladder, marked: true)
+        defer { lookup.markSelected(selection, longCount: longCount, total: total, in: ladder, marked: false) }
         if entries.count == total {
             var allSelected = true
             for entry in entries where !lookup.isSelected(entry, in: ladder) {
@@ -287,44 +276,6 @@ extension Simulation {
             if entry.side == .long { lookup.restingLong[entry.level] = false } else { lookup.restingShort[entry.level] = false }
         }
         boundsDirty = true
-    }
-
-    /// Level lookups for reconciling (index = level): the ladder position of the selected rung
-    /// (-1: none) and whether an entry rests there; kept at -1 and false between reconciliations.
-    /// Plain memory owned by the simulation, so setting a level costs a store.
-    final class LevelLookup {
-        let selectedLong: UnsafeMutablePointer<Int32>
-        let selectedShort: UnsafeMutablePointer<Int32>
-        let restingLong: UnsafeMutablePointer<Bool>
-        let restingShort: UnsafeMutablePointer<Bool>
-
-        init(levelsLong: Int, levelsShort: Int) {
-            let longCount = max(0, levelsLong) + 1
-            let shortCount = max(0, levelsShort) + 1
-            selectedLong = .allocate(capacity: longCount)
-            selectedLong.initialize(repeating: -1, count: longCount)
-            selectedShort = .allocate(capacity: shortCount)
-            selectedShort.initialize(repeating: -1, count: shortCount)
-            restingLong = .allocate(capacity: longCount)
-            restingLong.initialize(repeating: false, count: longCount)
-            restingShort = .allocate(capacity: shortCount)
-            restingShort.initialize(repeating: false, count: shortCount)
-        }
-
-        deinit {
-            selectedLong.deallocate()
-            selectedShort.deallocate()
-            restingLong.deallocate()
-            restingShort.deallocate()
-        }
-
-        /// Whether a resting entry is one of the selected rungs, as it is.
-        func isSelected(_ entry: Entry, in ladder: GridLadder) -> Bool {
-            let position = Int(entry.side == .long ? selectedLong[entry.level] : selectedShort[entry.level])
-            guard position >= 0 else { return false }
-            let rung = entry.side == .long ? ladder.long[position] : ladder.short[position]
-            return (rung.price == entry.price && rung.quantity == entry.quantity) || Simulation.close(rung, entry)
-        }
     }
 
     /// Within 1 bp in price and 1% in quantity.

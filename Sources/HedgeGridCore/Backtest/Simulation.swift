@@ -78,8 +78,7 @@ struct Simulation {
     var entriesAwaitingPostOnly = false
     /// Reused buffer of the orders a path segment reaches.
     var triggerBuffer: [Trigger] = []
-    let levelLookup: LevelLookup
-    /// Scratch memory of the decisions (selections, wanted rungs).
+    /// Scratch memory of the decisions (selections, wanted rungs, level lookups).
     let selectionBuffers: SelectionBuffers
 
     var highestDownTrigger = -Double.infinity
@@ -112,8 +111,7 @@ struct Simulation {
         self.funding = funding
         self.trades = trades
         self.startIndex = startIndex
-        self.selectionBuffers = SelectionBuffers(capacity: max(0, engine.parameters.gridLevelsLong) + max(0, engine.parameters.gridLevelsShort))
-        self.levelLookup = LevelLookup(levelsLong: engine.parameters.gridLevelsLong, levelsShort: engine.parameters.gridLevelsShort)
+        self.selectionBuffers = SelectionBuffers(levelsLong: engine.parameters.gridLevelsLong, levelsShort: engine.parameters.gridLevelsShort)
         self.regimes = engine.parameters.regimeEnabled ? RegimeSeries(bars: bars, parameters: engine.parameters.regime, indicators: indicators) : nil
         self.balance = engine.exchange.startingBalance
         self.equityPeak = engine.exchange.startingBalance
