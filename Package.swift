@@ -61,9 +61,11 @@ let package = Package(
         ),
         // The wire protocol: JSON values, JSON-RPC 2.0 messages, LSP base framing. No I/O.
         .target(name: "HedgeGridRPC"),
+        // Linux epoll (sys/epoll.h), which the Glibc module leaves out.
+        .systemLibrary(name: "CEpoll"),
         // Byte transport shared by daemon and clients: Unix sockets, peer credentials,
-        // framed connections over file descriptors, default paths.
-        .target(name: "HedgeGridTransport", dependencies: ["HedgeGridRPC"]),
+        // framed connections over file descriptors (read by a thread or a shared poller), default paths.
+        .target(name: "HedgeGridTransport", dependencies: ["HedgeGridRPC", "CEpoll"]),
         // The daemon: transports, connections, dispatch, jobs, systemd integration.
         .target(
             name: "HedgeGridServer",

@@ -69,25 +69,27 @@ public struct DaemonStatus: Codable, Sendable {
 }
 
 extension DaemonStatus {
-    /// The status as JSON, built directly (it is asked for often; this skips `JSONEncoder`).
-    /// Same shape as the `Codable` form.
+    /// The status as JSON, the same shape as the `Codable` form.
     public var json: JSONValue {
-        json(clients: Self.json(clients: clients))
+        var members = constantMembers
+        members["uptimeSeconds"] = .double(uptimeSeconds)
+        members["jobs"] = Self.json(jobs: jobs)
+        members["clients"] = Self.json(clients: clients)
+        return .object(members)
     }
 
-    /// The status as JSON with its client list already rendered (`json(clients:)`), which the
-    /// daemon keeps between connects and disconnects.
-    public func json(clients renderedClients: JSONValue) -> JSONValue {
-        var members: [String: JSONValue] = [
+    /// The members that stay the same while a daemon runs.
+    fileprivate var constantMembers: [String: JSONValue] {
+        [
             "name": .string(name), "version": .string(version), "pid": .int(Int64(pid)),
-            "uptimeSeconds": .double(uptimeSeconds), "startedAt": .string(ISO8601Timestamp.string(from: startedAt)),
-            "mode": .string(mode), "socketActivated": .bool(socketActivated),
+            "startedAt": .string(ISO8601Timestamp.string(from: startedAt)), "mode": .string(mode),
+            "socketPath": socketPath.map { .string($0) } ?? .null, "socketActivated": .bool(socketActivated),
             "stateDirectory": .string(stateDirectory), "cacheDirectory": .string(cacheDirectory),
-            "jobs": ["running": .int(Int64(jobs.running)), "finished": .int(Int64(jobs.finished))],
         ]
-        members["socketPath"] = socketPath.map { .string($0) } ?? .null
-        members["clients"] = renderedClients
-        return .object(members)
+    }
+
+    fileprivate static func json(jobs: JobCounts) -> JSONValue {
+        ["running": .int(Int64(jobs.running)), "finished": .int(Int64(jobs.finished))]
     }
 
     /// A client list as JSON.
@@ -104,5 +106,37 @@ extension DaemonStatus {
             }
             return .object(entry)
         })
+    }
+
+    /// Renders `daemon/status` results: the members that never change while the daemon runs are
+    /// rendered once, the client list whenever a client comes or goes, and a request only adds
+    /// the uptime and the job counts. The text parses to the same value as `DaemonStatus.json`.
+    public struct Renderer: Sendable {
+        /// `{"cacheDirectory":…,…,"version":…` without the closing brace.
+        private let head: [UInt8]
+
+        /// Takes the constant members from `status`; its uptime, jobs and clients are not used.
+        public init(constantsOf status: DaemonStatus) {
+            var text = RenderedJSON(.object(status.constantMembers)).bytes
+            text.removeLast()  // the closing brace: the changing members follow
+            head = text
+        }
+
+        /// The status with these changing members.
+        public func render(uptimeSeconds: Double, jobs: JobCounts, clients: RenderedJSON) -> RenderedJSON {
+            var text = head
+            text.reserveCapacity(head.count + clients.bytes.count + 96)
+            text.append(contentsOf: #","uptimeSeconds":"#.utf8)
+            JSONSerializer.write(.double(uptimeSeconds), into: &text)
+            text.append(contentsOf: #","jobs":{"finished":"#.utf8)
+            text.append(contentsOf: String(jobs.finished).utf8)
+            text.append(contentsOf: #","running":"#.utf8)
+            text.append(contentsOf: String(jobs.running).utf8)
+            text.append(UInt8(ascii: "}"))
+            text.append(contentsOf: #","clients":"#.utf8)
+            text.append(contentsOf: clients.bytes)
+            text.append(UInt8(ascii: "}"))
+            return RenderedJSON(bytes: text)
+        }
     }
 }

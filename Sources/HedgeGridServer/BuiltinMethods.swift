@@ -5,7 +5,7 @@ import HedgeGridRPC
 enum BuiltinMethods {
     static func register(on server: RPCServer) {
         server.registerImmediate(MethodName.daemonStatus) { context, _ in
-            status(of: context.server).json(clients: context.server.connectedClientsJSON)
+            context.server.renderedStatus()
         }
         server.register(MethodName.daemonStop) { context, _ in
             context.server.logger.notice("stop requested by a client", metadata: ["session": "\(context.session.id)"])
@@ -78,22 +78,5 @@ enum BuiltinMethods {
     /// A failure that is not an `RPCError`: how the server reports a handler's unexpected error.
     struct UnexpectedFailure: Error, CustomStringConvertible {
         var description: String { "test/fail raised an unexpected error as asked" }
-    }
-
-    static func status(of server: RPCServer) -> DaemonStatus {
-        let configuration = server.configuration
-        return DaemonStatus(
-            name: HedgeGridVersion.serverName,
-            version: HedgeGridVersion.current,
-            pid: Int(ProcessInfo.processInfo.processIdentifier),
-            uptimeSeconds: Date().timeIntervalSince(server.startedAt),
-            startedAt: server.startedAt,
-            mode: configuration.paths.mode.rawValue,
-            socketPath: configuration.socketPath,
-            socketActivated: configuration.socketActivated,
-            stateDirectory: configuration.paths.stateDirectory,
-            cacheDirectory: configuration.paths.cacheDirectory,
-            jobs: server.jobs.counts,
-            clients: server.connectedClients)
     }
 }

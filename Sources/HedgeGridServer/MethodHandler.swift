@@ -11,9 +11,9 @@ public struct RequestContext: Sendable {
 /// Throw `RPCError` for protocol errors; cancellation becomes -32800, anything else -32603.
 public typealias MethodHandler = @Sendable (RequestContext, JSONValue?) async throws -> JSONValue
 
-/// Answers a quick method at once on the connection's reading thread, without a task hop.
-/// Only for work that takes microseconds and never blocks.
-public typealias ImmediateMethodHandler = @Sendable (RequestContext, JSONValue?) throws -> JSONValue
+/// Answers a quick method at once on the connection's reading thread, without a task hop, with
+/// its result already rendered as JSON text. Only for work that takes microseconds and never blocks.
+public typealias ImmediateMethodHandler = @Sendable (RequestContext, JSONValue?) throws -> RenderedJSON
 
 /// A registered method: run as a task, or answered immediately.
 enum RegisteredMethod: Sendable {

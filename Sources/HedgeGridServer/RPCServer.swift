@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// Each request runs as its own task, so a slow request never holds up another one, on the
 /// same connection or another. Lifecycle messages (`initialize`, `shutdown`, `exit`,
-/// `$/cancelRequest`) are handled in stream order on the connection's reading thread.
+/// `$/cancelRequest`) and immediate methods (`daemon/status`) are handled in stream order on the
+/// reading thread: the socket connections' shared poller, or the stdio connection's own thread.
 public final class RPCServer: Sendable {
     public let configuration: ServerConfiguration
     public let logger: Logger
@@ -18,9 +19,11 @@ public final class RPCServer: Sendable {
     let studies = StudyRegistry()
     private let handlers = ReadMostlyBox<[String: RegisteredMethod]>([:])
     private let sessions = LockedBox<[Int: ClientSession]>([:])
-    /// `daemon/status`'s client list, rebuilt when a client connects, initializes or leaves, so
-    /// a status answer takes one lock instead of one per connected session.
-    private let clientEntries = LockedBox<(list: [DaemonStatus.Client], json: JSONValue)>(([], .array([])))
+    /// `daemon/status`'s client list, rendered when a client connects, initializes or leaves, so
+    /// a status answer takes one lock and renders nothing per connected session.
+    private let renderedClients = LockedBox(RenderedJSON(.array([])))
+    /// Renders `daemon/status` around the members that stay the same while the daemon runs.
+    private let statusRenderer: DaemonStatus.Renderer
     private let nextSessionID = Atomic<Int>(1)
     private let exitHandler: Mutex<(@Sendable (Int32) -> Void)?> = Mutex(nil)
     private let stopHandler: Mutex<(@Sendable () -> Void)?> = Mutex(nil)
@@ -31,6 +34,8 @@ public final class RPCServer: Sendable {
     public init(configuration: ServerConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
+        self.statusRenderer = DaemonStatus.Renderer(constantsOf: Self.status(
+            configuration: configuration, startedAt: startedAt, jobs: DaemonStatus.JobCounts(running: 0, finished: 0), clients: []))
         let sessions = self.sessions
         self.jobs = JobManager(logger: logger) { sessionID, method, params in
             let session = sessions.withLock { $0[sessionID] }
@@ -87,7 +92,9 @@ public final class RPCServer: Sendable {
         sessions.withLock { $0[id] = session }
         refreshClientEntries()
         logger.debug("client connected", metadata: ["session": "\(id)", "transport": "\(transport.rawValue)"])
+        // Sockets share one polling thread (see `ConnectionPoller`); stdio reads on its own thread.
         connection.start(
+            poller: transport == .socket ? .shared : nil,
             onEvent: { [self] event in handle(event, from: session) },
             onClose: { [self] in detach(session) })
         return session
@@ -98,21 +105,42 @@ public final class RPCServer: Sendable {
         sessions.withLock { $0.values.sorted { $0.id < $1.id } }
     }
 
-    /// The connected clients as `daemon/status` lists them.
-    var connectedClients: [DaemonStatus.Client] {
-        clientEntries.withLock { $0.list }
+    /// The daemon's status now.
+    public var status: DaemonStatus {
+        Self.status(
+            configuration: configuration, startedAt: startedAt, jobs: jobs.counts,
+            clients: connectedSessions.map(\.statusEntry))
     }
 
-    /// The same, rendered as JSON.
-    var connectedClientsJSON: JSONValue {
-        clientEntries.withLock { $0.json }
+    /// The daemon's status now, rendered as `daemon/status` answers it (see `DaemonStatus.Renderer`).
+    func renderedStatus() -> RenderedJSON {
+        statusRenderer.render(
+            uptimeSeconds: Date().timeIntervalSince(startedAt), jobs: jobs.counts,
+            clients: renderedClients.withLock { $0 })
     }
 
-    /// Rebuilds the client list (after a connect, an `initialize` or a disconnect).
+    private static func status(
+        configuration: ServerConfiguration, startedAt: Date, jobs: DaemonStatus.JobCounts, clients: [DaemonStatus.Client]
+    ) -> DaemonStatus {
+        DaemonStatus(
+            name: HedgeGridVersion.serverName,
+            version: HedgeGridVersion.current,
+            pid: Int(ProcessInfo.processInfo.processIdentifier),
+            uptimeSeconds: Date().timeIntervalSince(startedAt),
+            startedAt: startedAt,
+            mode: configuration.paths.mode.rawValue,
+            socketPath: configuration.socketPath,
+            socketActivated: configuration.socketActivated,
+            stateDirectory: configuration.paths.stateDirectory,
+            cacheDirectory: configuration.paths.cacheDirectory,
+            jobs: jobs,
+            clients: clients)
+    }
+
+    /// Renders the client list again (after a connect, an `initialize` or a disconnect).
     func refreshClientEntries() {
-        let entries = connectedSessions.map(\.statusEntry)
-        let json = DaemonStatus.json(clients: entries)
-        clientEntries.withLock { $0 = (entries, json) }
+        let rendered = RenderedJSON(DaemonStatus.json(clients: connectedSessions.map(\.statusEntry)))
+        renderedClients.withLock { $0 = rendered }
     }
 
     /// Closes every connection.
@@ -139,6 +167,8 @@ public final class RPCServer: Sendable {
     private enum Prepared {
         case nothing
         case reply(JSONValue)
+        /// A success answer whose result is already rendered.
+        case rendered(RPCID, RenderedJSON)
         case run(RPCID, String, JSONValue?, MethodHandler)
     }
 
@@ -186,6 +216,8 @@ public final class RPCServer: Sendable {
             break
         case .reply(let response):
             session.connection.send(response)
+        case .rendered(let id, let result):
+            session.connection.send(frame: Frame.encodeResponse(id: id, result: result))
         case .run(let id, let method, let params, let handler):
             session.startRequest(id) { [self] in
                 let response = await run(id, method, params, handler, session: session)
@@ -198,6 +230,7 @@ public final class RPCServer: Sendable {
         switch prepared {
         case .nothing: return nil
         case .reply(let response): return response
+        case .rendered(let id, let result): return RPCMessage.response(id: id, result: .success(result.value)).json
         case .run(let id, let method, let params, let handler):
             return await run(id, method, params, handler, session: session)
         }
@@ -242,7 +275,10 @@ public final class RPCServer: Sendable {
                     return .run(id, method, params, handler)
                 case .immediate(let handler)?:
                     let context = RequestContext(server: self, session: session, requestID: id)
-                    return .reply(Self.response(id, Self.outcome(method: method, logger: logger) { try handler(context, params) }))
+                    switch Self.outcome(method: method, logger: logger, { try handler(context, params) }) {
+                    case .success(let rendered): return .rendered(id, rendered)
+                    case .failure(let error): return .reply(Self.response(id, .failure(error)))
+                    }
                 }
             }
         }
@@ -298,13 +334,13 @@ public final class RPCServer: Sendable {
         do {
             return Self.response(id, .success(try await handler(context, params)))
         } catch {
-            return Self.response(id, Self.outcome(method: method, logger: logger) { throw error })
+            return Self.response(id, Self.outcome(method: method, logger: logger) { () throws -> JSONValue in throw error })
         }
     }
 
     /// Maps a handler's outcome to a result: cancellation is -32800, an `RPCError` stays itself,
     /// anything else is logged and becomes -32603.
-    private static func outcome(method: String, logger: Logger, _ body: () throws -> JSONValue) -> Result<JSONValue, RPCError> {
+    private static func outcome<Value>(method: String, logger: Logger, _ body: () throws -> Value) -> Result<Value, RPCError> {
         do {
             return .success(try body())
         } catch is CancellationError {

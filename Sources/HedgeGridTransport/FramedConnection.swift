@@ -8,8 +8,10 @@ import Glibc
 #endif
 
 /// A bidirectional LSP-framed byte stream over file descriptors: a Unix socket,
-/// or stdin and stdout. A dedicated thread reads and splits frames; writes go through a
-/// serial queue, so a sender never blocks on a slow peer and frames never interleave.
+/// or stdin and stdout. A dedicated thread, or a `ConnectionPoller` shared with other sockets,
+/// reads and splits frames; writes go straight to a socket without blocking, and what does not
+/// fit goes through a serial queue, so a sender never blocks on a slow peer and frames never
+/// interleave.
 public final class FramedConnection: Sendable {
     /// Called for each decoded frame event, on the reading thread, in stream order.
     public typealias EventHandler = @Sendable (FrameDecoder.Event) -> Void
@@ -39,6 +41,7 @@ public final class FramedConnection: Sendable {
         self.writeFD = writeFD
         self.maxFrameBytes = maxFrameBytes
         self.maxPendingBytes = maxPendingBytes
+        self.polledDecoder = FrameDecoder(maxFrameBytes: maxFrameBytes)
         var info = stat()
         self.isSocket = fstat(readFD, &info) == 0 && (info.st_mode & S_IFMT) == S_IFSOCK
     }
@@ -48,13 +51,18 @@ public final class FramedConnection: Sendable {
         self.init(readFD: fd, writeFD: fd, maxFrameBytes: maxFrameBytes)
     }
 
-    /// Starts the reading thread.
-    public func start(onEvent: @escaping EventHandler, onClose: @escaping CloseHandler) {
+    /// Starts reading: on `poller`'s thread when one is given (sockets only), else on a thread
+    /// of the connection's own.
+    public func start(poller: ConnectionPoller? = nil, onEvent: @escaping EventHandler, onClose: @escaping CloseHandler) {
+        if let poller, isSocket {
+            let watched = poller.watch(
+                readFD, onReadable: { [self] buffer in readAvailable(into: buffer, onEvent: onEvent) },
+                onFinished: { [self] in finish(onClose: onClose) })
+            if watched { return }
+        }
         let thread = Thread { [self] in
             readLoop(onEvent: onEvent)
-            markClosed()
-            onClose()
-            writeQueue.async { [self] in closeDescriptors() }
+            finish(onClose: onClose)
         }
         thread.name = "hedgegrid.connection.read"
         thread.stackSize = 256 << 10
@@ -149,8 +157,28 @@ public final class FramedConnection: Sendable {
 
     public var isClosed: Bool { state.withLock { $0.closed } }
 
-    private func markClosed() {
+    /// After the last read: marks the connection closed, tells the owner, and closes the
+    /// descriptors once queued writes are done.
+    private func finish(onClose: CloseHandler) {
         state.withLock { $0.closed = true }
+        onClose()
+        writeQueue.async { [self] in closeDescriptors() }
+    }
+
+    /// The polled connection's frame decoder; used only on the poller's thread.
+    private nonisolated(unsafe) var polledDecoder: FrameDecoder
+
+    /// Reads what one `recv` returns and hands out its frames; false once the stream has ended.
+    private func readAvailable(into buffer: UnsafeMutableRawBufferPointer, onEvent: EventHandler) -> Bool {
+        let count = recv(readFD, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT))
+        if count < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) { return true }
+        guard count > 0 else { return false }
+        polledDecoder.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        while let event = polledDecoder.next() {
+            onEvent(event)
+            if case .malformed = event { return false }
+        }
+        return true
     }
 
     private func readLoop(onEvent: EventHandler) {

@@ -98,3 +98,47 @@ import Testing
         #expect(json.code == RPCError.parseErrorCode && json.message.contains("not valid JSON"))
     }
 }
+
+/// Decoder details the fast byte-level header parser must keep.
+@Suite struct FrameDecoderHeaderTests {
+    @Test func aLongStreamInSmallChunksComesOutWhole() {
+        // Enough frames that the consumed prefix of the buffer is dropped many times on the way.
+        let bodies = (0..<2_000).map { #"{"id":\#($0),"pad":"\#(String(repeating: "x", count: $0 % 97))"}"# }
+        let stream = bodies.reduce(into: Data()) { $0.append(Frame.encode(body: Data($1.utf8))) }
+        var decoder = FrameDecoder(maxFrameBytes: 1 << 20)
+        var decoded: [String] = []
+        var offset = 0
+        while offset < stream.count {
+            let end = min(stream.count, offset + 777)
+            decoder.append(stream[offset..<end])
+            offset = end
+            while case .frame(let body)? = decoder.next() { decoded.append(String(decoding: body, as: UTF8.self)) }
+        }
+        #expect(decoded == bodies)
+        #expect(decoder.bufferedByteCount == 0)
+    }
+
+    /// Why the decoder calls these bytes malformed, or nil when it does not.
+    func malformedReason(_ bytes: Data) -> String? {
+        var decoder = FrameDecoder(maxFrameBytes: 100)
+        decoder.append(bytes)
+        if case .malformed(let reason)? = decoder.next() { return reason }
+        return nil
+    }
+
+    @Test func aHeaderThatIsNotUTF8IsMalformed() {
+        let reason = malformedReason(Data("X-Name: ".utf8) + Data([0xC3, 0x28]) + Data("\r\nContent-Length: 2\r\n\r\n{}".utf8))
+        #expect(reason?.contains("UTF-8") == true, "got \(String(describing: reason))")
+    }
+
+    @Test func headerValuesMayHaveSpacesAndTabsAroundThem() {
+        var decoder = FrameDecoder(maxFrameBytes: 100)
+        decoder.append(Data("CONTENT-LENGTH:\t 2 \r\nContent-Type: x\r\n\r\n{}".utf8))
+        #expect(decoder.next() == .frame(Data("{}".utf8)))
+    }
+
+    @Test func aNameThatOnlyLooksLikeContentLengthIsNotIt() {
+        let reason = malformedReason(Data("Content\rLength: 2\r\n\r\n{}".utf8))
+        #expect(reason?.contains("missing Content-Length") == true, "got \(String(describing: reason))")
+    }
+}
