@@ -33,6 +33,9 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Total requests per second spread over the clients (open loop); 0 sends each next request as soon as the answer is in (closed loop, saturating).")
         var rate = 0.0
 
+        @Option(help: "How the load generator drives its connections: 'polled' (one thread polls them all) or 'threads' (a blocking thread per connection).")
+        var driver = "polled"
+
         @Option(help: "The method to call: daemon/status, or test/echo for the bare transport.")
         var method = MethodName.daemonStatus
 
@@ -40,6 +43,9 @@ struct BenchCommand: AsyncParsableCommand {
             let counts = clientCounts.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !counts.isEmpty, counts.allSatisfy({ (1...1024).contains($0) }), requests > 0 else {
                 throw ValidationError("--clients needs counts in 1...1024 and --requests must be > 0")
+            }
+            guard let loadDriver = RoundTripLoad.Driver(rawValue: driver) else {
+                throw ValidationError("--driver must be one of: \(RoundTripLoad.Driver.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             let socket = global.socket ?? "/tmp/hgbench-\(getpid()).sock"
             let ownDaemon = global.socket == nil
@@ -63,7 +69,8 @@ struct BenchCommand: AsyncParsableCommand {
             var results: [JSONValue] = []
             for count in counts {
                 let cpuBefore = Self.cpuSeconds(pid: status.pid)
-                let load = RoundTripLoad(socketPath: socket, method: method, clients: count, requests: requests, warmup: warmup, rate: rate)
+                let machineBefore = MachineTimes.now()
+                let load = RoundTripLoad(socketPath: socket, method: method, clients: count, requests: requests, warmup: warmup, rate: rate, driver: loadDriver)
                 let latencies: (samples: [Double], wall: Double)
                 do {
                     latencies = try await Task.detached { try load.run() }.value
@@ -72,6 +79,7 @@ struct BenchCommand: AsyncParsableCommand {
                 }
                 let wall = latencies.wall
                 let cpuAfter = Self.cpuSeconds(pid: status.pid)
+                let steal = MachineTimes.now().flatMap { after in machineBefore.map { after.stealShare(since: $0) } }
                 let sorted = latencies.samples.sorted()
                 func percentile(_ p: Double) -> Double {
                     sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
@@ -84,13 +92,15 @@ struct BenchCommand: AsyncParsableCommand {
                     // Includes the warm-up requests, a small overestimate.
                     "daemonCpuMicrosecondsPerRequest": (cpuBefore != nil && cpuAfter != nil)
                         ? .double((cpuAfter! - cpuBefore!) * 1e6 / Double(count * (requests + warmup))) : .null,
+                    // CPU time the hypervisor gave to other guests while this ran (a shared VM's noise).
+                    "machineStealPercent": steal.map { .double($0 * 100) } ?? .null,
                 ]
                 results.append(.object(row))
             }
             let loadedRSS = Self.residentMegabytes(pid: status.pid)
             if ownDaemon { _ = try? await first.call(MethodName.daemonStop) }
             let report: JSONValue = [
-                "method": .string(method), "rate": rate > 0 ? .double(rate) : "closed-loop", "daemonPid": .int(Int64(status.pid)),
+                "method": .string(method), "driver": .string(driver), "rate": rate > 0 ? .double(rate) : "closed-loop", "daemonPid": .int(Int64(status.pid)),
                 "idleRssMB": idleRSS.map { .double($0) } ?? .null,
                 "rssAfterLoadMB": loadedRSS.map { .double($0) } ?? .null,
                 "results": .array(results),
@@ -99,16 +109,17 @@ struct BenchCommand: AsyncParsableCommand {
                 Console.printJSON(report)
                 return
             }
-            var table = TextTable(["CLIENTS", "REQUESTS", "P50 MS", "P90 MS", "P99 MS", "MAX MS", "REQ/S", "DAEMON CPU US/REQ"])
+            var table = TextTable(["CLIENTS", "REQUESTS", "P50 MS", "P90 MS", "P99 MS", "MAX MS", "REQ/S", "DAEMON CPU US/REQ", "STEAL %"])
             for case .object(let row) in results {
                 func number(_ key: String, _ format: String) -> String { String(format: format, row[key]?.doubleValue ?? 0) }
                 table.add([
                     "\(row["clients"]?.intValue ?? 0)", "\(row["requests"]?.intValue ?? 0)",
                     number("p50Ms", "%.3f"), number("p90Ms", "%.3f"), number("p99Ms", "%.3f"), number("maxMs", "%.3f"),
                     number("requestsPerSecond", "%.0f"), number("daemonCpuMicrosecondsPerRequest", "%.1f"),
+                    number("machineStealPercent", "%.0f"),
                 ])
             }
-            print("\(method) round trips (pid \(status.pid), \(rate > 0 ? String(format: "open loop at %.0f req/s in total", rate) : "closed loop: each client sends its next request when the answer is in"))")
+            print("\(method) round trips (pid \(status.pid), \(driver) load generator, \(rate > 0 ? String(format: "open loop at %.0f req/s in total", rate) : "closed loop: each client sends its next request when the answer is in"))")
             print(table.rendered)
             print(String(format: "daemon RSS idle: %.1f MB; after load: %.1f MB", idleRSS ?? -1, loadedRSS ?? -1))
         }

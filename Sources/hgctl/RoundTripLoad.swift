@@ -6,10 +6,12 @@ import HedgeGridTransport
 import Glibc
 #endif
 
-/// The load generator of `hgctl bench rpc`: one thread per client connection, each sending a
-/// request and blocking until its answer is in (closed loop), or sending on a fixed schedule
-/// (open loop), with plain `write`/`read` and framing only (answers are checked for their id, not
-/// decoded), so that the measurement is the daemon's and not the client library's.
+/// The load generator of `hgctl bench rpc`: client connections each sending a request and
+/// waiting for its answer before the next (closed loop), or sending on a fixed schedule (open
+/// loop), with plain `write`/`read` and framing only (answers are checked for their id, not
+/// decoded), so that the measurement is the daemon's and not the client library's. The
+/// connections are driven by one polling thread (`Driver.polled`, see `runPolled`) or by one
+/// blocking thread each (`Driver.threads`).
 struct RoundTripLoad {
     var socketPath: String
     var method: String
@@ -18,6 +20,15 @@ struct RoundTripLoad {
     var warmup: Int
     /// Requests per second for all clients together; 0 for a closed loop.
     var rate: Double
+    var driver: Driver
+
+    /// How the client connections are driven.
+    enum Driver: String, CaseIterable {
+        /// One thread polls every connection.
+        case polled
+        /// One thread per connection, blocking in `read`.
+        case threads
+    }
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -34,6 +45,7 @@ struct RoundTripLoad {
                 throw Failure(description: "cannot connect to \(socketPath): \(error)")
             }
         }
+        if driver == .polled { return try runPolled(descriptors: descriptors) }
         let results = LockedResults(count: clients)
         let start = DispatchSemaphore(value: 0)
         let ready = DispatchGroup()
@@ -80,6 +92,49 @@ struct RoundTripLoad {
         return (results.all, wall)
     }
 
+    /// What is wrong with an answer to request `id`, or nil. The daemon writes members in sorted
+    /// order, so an answer starting `{"id":<id>,` without `"error"` anywhere is read no further;
+    /// any other answer is decoded and its top-level `id` and `error` checked.
+    static func problem(answer body: Data, id: Int) -> String? {
+        if body.starts(with: #"{"id":\#(id),"#.utf8) && !contains(body, #""error""#) { return nil }
+        guard let answer = try? JSONParser.parse(body), answer["id"]?.intValue == Int64(id) else {
+            return "an answer without id \(id): \(String(decoding: body.prefix(200), as: UTF8.self))"
+        }
+        guard answer["error"] == nil else {
+            return "an error answer: \(String(decoding: body.prefix(300), as: UTF8.self))"
+        }
+        return nil
+    }
+
+    private static func contains(_ body: Data, _ text: String) -> Bool {
+        let needle = Array(text.utf8)
+        return body.withUnsafeBytes { haystack in
+            guard haystack.count >= needle.count else { return false }
+            return (0...(haystack.count - needle.count)).contains { start in
+                haystack[start] == needle[0] && needle.indices.allSatisfy { haystack[start + $0] == needle[$0] }
+            }
+        }
+    }
+
+    /// Writes the framed request on a blocking socket; returns what went wrong, if anything.
+    static func sendRequest(id: Int, method: String, on fd: Int32) -> String? {
+        let frame = requestFrame(id: id, method: method)
+        var offset = 0
+        while offset < frame.count {
+            let written = frame.withUnsafeBytes { write(fd, $0.baseAddress! + offset, frame.count - offset) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return "write failed: \(String(cString: strerror(errno)))" }
+            offset += written
+        }
+        return nil
+    }
+
+    /// The framed request `{"jsonrpc":"2.0","id":<id>,"method":<method>}`, written without a JSON tree.
+    static func requestFrame(id: Int, method: String) -> [UInt8] {
+        let body = #"{"jsonrpc":"2.0","id":"# + String(id) + #","method":"# + JSONSerializer.string(.string(method)) + "}"
+        return Array("Content-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+    }
+
     /// Monotonic seconds.
     static func now() -> Double {
         var time = timespec()
@@ -107,21 +162,11 @@ struct RoundTripLoad {
 
         /// Sends one request and waits for its answer; returns what went wrong, if anything.
         mutating func roundTrip(id: Int, method: String) -> String? {
-            let frame = [UInt8](Frame.encode(JSONValue.object(["jsonrpc": "2.0", "id": .int(Int64(id)), "method": .string(method)])))
-            var offset = 0
-            while offset < frame.count {
-                let written = frame.withUnsafeBytes { write(fd, $0.baseAddress! + offset, frame.count - offset) }
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { return "write failed: \(String(cString: strerror(errno)))" }
-                offset += written
-            }
+            if let error = RoundTripLoad.sendRequest(id: id, method: method, on: fd) { return error }
             while true {
                 switch decoder.next() {
                 case .frame(let body)?:
-                    let expected = Data("\"id\":\(id)".utf8)
-                    guard body.range(of: expected) != nil else { return "an answer without id \(id): \(String(decoding: body.prefix(200), as: UTF8.self))" }
-                    guard body.range(of: Data("\"error\"".utf8)) == nil else { return "an error answer: \(String(decoding: body.prefix(300), as: UTF8.self))" }
-                    return nil
+                    return RoundTripLoad.problem(answer: body, id: id)
                 case .oversized?, .malformed?:
                     return "a malformed answer"
                 case nil:

@@ -309,12 +309,14 @@ import Glibc
 
 /// `hgctl bench rpc` runs its private daemon and reports what the issue asks for.
 @Suite struct HGCtlBenchTests {
-    @Test func benchRPCReportsLatenciesAndMemory() throws {
+    @Test(arguments: ["polled", "threads"])
+    func benchRPCReportsLatenciesAndMemory(driver: String) throws {
         let sandbox = HGCtlCommandTests.Sandbox()
         defer { sandbox.cleanUp() }
         var environment = sandbox.environment
         environment["HEDGEGRID_SOCKET"] = nil
-        let outcome = try ProcessRunner.run(Products.hgctl, ["bench", "rpc", "--clients", "1,4", "--requests", "30", "--json"], environment: environment)
+        let outcome = try ProcessRunner.run(
+            Products.hgctl, ["bench", "rpc", "--clients", "1,4", "--requests", "30", "--driver", driver, "--json"], environment: environment)
         #expect(outcome.status == 0, "stderr: \(outcome.stderr)")
         let report = try JSONParser.parse(Data(outcome.stdout.utf8))
         let rows = report["results"]?.arrayValue ?? []
@@ -326,5 +328,14 @@ import Glibc
             #expect(p50 > 0 && p99 >= p50)
         }
         #expect((report["idleRssMB"]?.doubleValue ?? 0) > 1)
+        #expect(report["driver"] == .string(driver))
+    }
+
+    @Test func benchRPCRefusesAnUnknownDriver() throws {
+        let sandbox = HGCtlCommandTests.Sandbox()
+        defer { sandbox.cleanUp() }
+        let outcome = try ProcessRunner.run(Products.hgctl, ["bench", "rpc", "--driver", "fibers"], environment: sandbox.environment)
+        #expect(outcome.status == 64)
+        #expect(outcome.stderr.contains("--driver must be one of: polled, threads"))
     }
 }
