@@ -50,8 +50,8 @@ struct BenchCommand: AsyncParsableCommand {
             let socket = global.socket ?? "/tmp/hgbench-\(getpid()).sock"
             let ownDaemon = global.socket == nil
             var environment = ProcessInfo.processInfo.environment
+            let scratch = "/tmp/hgbench-\(getpid())"
             if ownDaemon {
-                let scratch = "/tmp/hgbench-\(getpid())"
                 environment["HEDGEGRID_STATE_DIR"] = scratch + "/state"
                 environment["HEDGEGRID_CACHE_DIR"] = scratch + "/cache"
             }
@@ -98,7 +98,12 @@ struct BenchCommand: AsyncParsableCommand {
                 results.append(.object(row))
             }
             let loadedRSS = Self.residentMegabytes(pid: status.pid)
-            if ownDaemon { _ = try? await first.call(MethodName.daemonStop) }
+            if ownDaemon {
+                _ = try? await first.call(MethodName.daemonStop)
+                // The private daemon's state and log go once it has gone.
+                for _ in 0..<100 where kill(pid_t(status.pid), 0) == 0 { try? await Task.sleep(for: .milliseconds(20)) }
+                try? FileManager.default.removeItem(atPath: scratch)
+            }
             let report: JSONValue = [
                 "method": .string(method), "driver": .string(driver), "rate": rate > 0 ? .double(rate) : "closed-loop", "daemonPid": .int(Int64(status.pid)),
                 "idleRssMB": idleRSS.map { .double($0) } ?? .null,
