@@ -25,16 +25,18 @@ public final class ConnectionPoller: Sendable {
         var finished: FinishedHandler
     }
 
-    /// The poller the daemon's socket connections share; its thread starts on first use.
+    /// The poller the daemon's socket connections share; its thread starts on first use. Nil when
+    /// the kernel refused an epoll instance (connections then read on threads of their own).
     public static let shared = ConnectionPoller(name: "hedgegrid.poller")
 
     private let epollFD: Int32
     private let watches = Mutex<[Int32: Watch]>([:])
 
-    /// Creates the epoll instance and starts the polling thread.
-    public init(name: String, readBufferBytes: Int = 64 * 1024) {
+    /// Creates the epoll instance and starts the polling thread; nil when epoll_create1 fails
+    /// (out of descriptors or kernel memory).
+    public init?(name: String, readBufferBytes: Int = 64 * 1024) {
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
-        precondition(epollFD >= 0, "epoll_create1 failed: \(String(cString: strerror(errno)))")
+        guard epollFD >= 0 else { return nil }
         let thread = Thread { [self] in pollLoop(readBufferBytes: readBufferBytes) }
         thread.name = name
         thread.stackSize = 512 << 10

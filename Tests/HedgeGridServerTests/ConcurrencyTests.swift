@@ -46,6 +46,24 @@ import Testing
         #expect(connected == 33)
     }
 
+    /// The daemon's threads, from /proc.
+    static func threadCount(of pid: Int32) -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task").count) ?? -1
+    }
+
+    @Test func connectionsShareOneReadingThread() async throws {
+        let daemon = try TestDaemon()
+        let first = try RPCClient.connect(socketPath: daemon.socket)
+        _ = try await first.call(MethodName.daemonStatus)
+        let before = Self.threadCount(of: daemon.pid)
+        #expect(before > 0)
+        let clients = try (0..<40).map { _ in try RPCClient.connect(socketPath: daemon.socket) }
+        for client in clients { _ = try await client.call(MethodName.daemonStatus) }
+        // With a thread per connection there would be 40 more; the runtime may add a worker or two.
+        let after = Self.threadCount(of: daemon.pid)
+        #expect(after - before < 8, "\(before) threads before 40 connections, \(after) after")
+    }
+
     @Test func slowRequestDoesNotBlockAnotherClientOrTheSameOne() async throws {
         let daemon = try TestDaemon()
         let slowClient = try RPCClient.connect(socketPath: daemon.socket)

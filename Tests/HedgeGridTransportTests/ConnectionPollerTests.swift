@@ -38,7 +38,7 @@ import Glibc
     }
 
     @Test func manyConnectionsOnOneThreadKeepTheirStreamsApart() async {
-        let poller = ConnectionPoller(name: "test.poller")
+        let poller = ConnectionPoller(name: "test.poller")!
         let recorder = Recorder()
         var peers: [Int32] = []
         var connections: [FramedConnection] = []
@@ -87,7 +87,7 @@ import Glibc
     }
 
     @Test func aDescriptorNumberReusedAfterACloseIsReadAgain() async {
-        let poller = ConnectionPoller(name: "test.poller.reuse")
+        let poller = ConnectionPoller(name: "test.poller.reuse")!
         let recorder = Recorder()
         var numbers = Set<Int32>()
         for index in 0..<30 {
@@ -109,7 +109,7 @@ import Glibc
     }
 
     @Test func aMalformedHeaderEndsOnlyThatConnection() async {
-        let poller = ConnectionPoller(name: "test.poller.malformed")
+        let poller = ConnectionPoller(name: "test.poller.malformed")!
         let recorder = Recorder()
         let (near, far) = Self.socketPair()
         let connection = FramedConnection(socket: near, maxFrameBytes: 1 << 20)
