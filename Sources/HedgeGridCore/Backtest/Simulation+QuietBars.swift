@@ -1,6 +1,7 @@
 /// Most bars change nothing: no funding falls due, the price reaches no resting order, the account
-/// is far from liquidation, and the strategy wants the orders that already rest. Such a bar only
-/// marks equity. `runQuietBars` does exactly that for a stretch of them, with the state it reads
+/// is far from liquidation, and the strategy wants the orders that already rest (when a position
+/// cap binds, the caps at this close let the same rungs through: `capsKeepSelection`, which brings
+/// the selection's notionals up to date as the general path does). Such a bar only marks equity. `runQuietBars` does exactly that for a stretch of them, with the state it reads
 /// held in locals, and stops at the first bar that could do anything else, which the general path
 /// then runs in full. The quiet conditions are the general path's own tests, evaluated the same
 /// way, so the outputs are identical bit for bit (the engine tests and `hgctl bench backtest`'s
@@ -8,7 +9,7 @@
 extension Simulation {
     /// Runs the quiet bars from `start` on; returns the first bar that is not quiet (or `end`).
     mutating func runQuietBars(from start: Int, to end: Int) -> Int {
-        guard !engine.generalPathOnly, start > 0, start < end, trades.isEmpty, parameters.riskLimits == nil, !entriesAwaitingPostOnly, decisionValid, allRungsIncluded,
+        guard !engine.generalPathOnly, start > 0, start < end, trades.isEmpty, parameters.riskLimits == nil, !entriesAwaitingPostOnly, decisionValid,
             let key = ladderKey, let center, key.center == center, key.longScale == 1, key.shortScale == 1
         else { return start }
         if let regimes, start < regimes.warmFrom { return start }
@@ -38,7 +39,8 @@ extension Simulation {
         let inMarket = longQuantity > 0 || shortQuantity > 0
         let cash = balance
         let (bandLow, bandHigh) = (midBandLow, midBandHigh)
-        let (longNotional, shortNotional) = (desiredLongNotional, desiredShortNotional)
+        var (longNotional, shortNotional) = (desiredLongNotional, desiredShortNotional)
+        var allIncluded = allRungsIncluded
         let regime = key.regime
         let recordCurve = engine.recordEquityCurve
         let intervalMs = bars.intervalMs
@@ -82,10 +84,12 @@ extension Simulation {
                                 let marginCap = max(0, value) * leverage
                                 let longHeld = longQuantity * mid
                                 let shortHeld = shortQuantity * mid
-                                if !(longHeld + longNotional <= cap && shortHeld + shortNotional <= cap
+                                if !(allIncluded && longHeld + longNotional <= cap && shortHeld + shortNotional <= cap
                                     && longHeld + shortHeld + longNotional + shortNotional <= marginCap)
                                 {
-                                    break
+                                    // The general path's second test: do the caps let the same rungs through?
+                                    guard capsKeepSelection(longHeld: longHeld, shortHeld: shortHeld, cap: cap, marginCap: marginCap) else { break }
+                                    (longNotional, shortNotional, allIncluded) = (desiredLongNotional, desiredShortNotional, allRungsIncluded)
                                 }
                                 marks.add(time: closeTime, equity: value)
                                 if recordCurve { recorded.append(time: closeTime, equity: value) }
