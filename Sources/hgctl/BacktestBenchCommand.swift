@@ -65,6 +65,7 @@ struct BacktestBench: AsyncParsableCommand {
         var cpu: [Double] = []
         var sharedWall: [Double] = []
         var checksum = 0.0
+        let machineBefore = MachineTimes.now()
         for _ in 0..<runs {
             for cache in [nil, indicators] {
                 let start = clock.now
@@ -81,6 +82,8 @@ struct BacktestBench: AsyncParsableCommand {
             }
         }
         precondition(checksum.isFinite)
+        // The share of the machine's CPU time the hypervisor gave to other guests during the runs.
+        let steal = MachineTimes.now().flatMap { after in machineBefore.map { after.stealShare(since: $0) * 100 } }
         func middle(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         let cpuMedian = middle(cpu)
         let median = middle(wall)
@@ -91,7 +94,7 @@ struct BacktestBench: AsyncParsableCommand {
             "bars": .int(Int64(first.bars)), "runs": .int(Int64(runs)), "medianMs": .double(median), "bestMs": .double(best),
             "barsPerSecond": .double(barsPerSecond), "medianCPUMs": .double(cpuMedian),
             "sharedIndicatorsMedianMs": .double(sharedMedian), "fills": .int(Int64(first.fillCount)), "roundTrips": .int(Int64(first.roundTrips.count)),
-            "recordEvents": .bool(recordEvents),
+            "recordEvents": .bool(recordEvents), "machineStealPercent": steal.map { .double($0) } ?? .null,
             "fingerprint": .string(String(full.fingerprint, radix: 16)),
             "dataGenerationMs": .double(generationTime.inMilliseconds),
             "data": .string(dataName),
@@ -102,7 +105,7 @@ struct BacktestBench: AsyncParsableCommand {
         }
         print("HedgeGridV1 backtest, \(first.bars) one-minute bars (\(dataName)), \(runs) runs, one core")
         print(String(format: "median %.2f ms, best %.2f ms per backtest; %.1f M bars/s", median, best, barsPerSecond / 1e6))
-        print(String(format: "median CPU time of the running thread %.2f ms per backtest", cpuMedian))
+        print(String(format: "median CPU time of the running thread %.2f ms per backtest; machine CPU time stolen by the hypervisor meanwhile: %@", cpuMedian, steal.map { String(format: "%.0f%%", $0) } ?? "unknown"))
         print(String(format: "median %.2f ms per backtest over shared indicator series (a study's trials: EMA/ADX computed once per length)", sharedMedian))
         print("fills per run: \(first.fillCount), round trips: \(first.roundTrips.count), events recorded: \(recordEvents)")
         print("result fingerprint \(String(full.fingerprint, radix: 16)) (of a report run; equal fingerprints: identical metrics, equity, round trips, fills and orders)")
