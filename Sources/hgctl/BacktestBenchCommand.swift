@@ -93,7 +93,7 @@ struct BacktestBench: AsyncParsableCommand {
         let report: JSONValue = [
             "bars": .int(Int64(first.bars)), "runs": .int(Int64(runs)), "medianMs": .double(median), "bestMs": .double(best),
             "barsPerSecond": .double(barsPerSecond), "medianCPUMs": .double(cpuMedian),
-            "sharedIndicatorsMedianMs": .double(sharedMedian), "fills": .int(Int64(first.fillCount)), "roundTrips": .int(Int64(first.roundTrips.count)),
+            "sharedIndicatorsMedianMs": .double(sharedMedian), "fills": .int(Int64(first.fillCount)), "roundTrips": .int(Int64(first.metrics.roundTrips)),
             "recordEvents": .bool(recordEvents), "machineStealPercent": steal.map { .double($0) } ?? .null,
             "fingerprint": .string(String(full.fingerprint, radix: 16)),
             "dataGenerationMs": .double(generationTime.inMilliseconds),
@@ -107,7 +107,7 @@ struct BacktestBench: AsyncParsableCommand {
         print(String(format: "median %.2f ms, best %.2f ms per backtest; %.1f M bars/s", median, best, barsPerSecond / 1e6))
         print(String(format: "median CPU time of the running thread %.2f ms per backtest; machine CPU time stolen by the hypervisor meanwhile: %@", cpuMedian, steal.map { String(format: "%.0f%%", $0) } ?? "unknown"))
         print(String(format: "median %.2f ms per backtest over shared indicator series (a study's trials: EMA/ADX computed once per length)", sharedMedian))
-        print("fills per run: \(first.fillCount), round trips: \(first.roundTrips.count), events recorded: \(recordEvents)")
+        print("fills per run: \(first.fillCount), round trips: \(first.metrics.roundTrips), events recorded: \(recordEvents)")
         print("result fingerprint \(String(full.fingerprint, radix: 16)) (of a report run; equal fingerprints: identical metrics, equity, round trips, fills and orders)")
         print(String(format: "bars %@ in %.1f ms", realData ? "loaded from the zipped CSVs (the catalog comes with the data issue)" : "generated", generationTime.inMilliseconds))
     }

@@ -9,7 +9,8 @@ public struct BacktestEngine: Sendable {
     public var exchange: ExchangeSettings
     public var riskFreeRate: Double
     public var periodsPerYear: Double
-    /// Keep every fill and order event (for reports); off for optimizer trials.
+    /// Keep every fill, order event and round trip (for reports); off for optimizer trials (the
+    /// metrics are the same either way).
     public var recordEvents: Bool
     /// Keep the equity of every bar in `BacktestResult.equity`; off for optimizer trials (the
     /// metrics are the same either way: they are gathered as the run goes).

@@ -3,6 +3,7 @@ public struct BacktestResult: Sendable {
     public var metrics: PerformanceMetrics
     /// Every bar's equity; empty (no times) when the engine's `recordEquityCurve` is off.
     public var equity: EquityCurve
+    /// Recorded only when `recordEvents` is on (the metrics count every round trip either way).
     public var roundTrips: [RoundTrip]
     /// Recorded only when `recordEvents` is on.
     public var fills: [Fill]

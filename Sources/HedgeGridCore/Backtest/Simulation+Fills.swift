@@ -258,7 +258,7 @@ extension Simulation {
         if maker { activity.makerFills += 1 } else { activity.takerFills += 1 }
         fillCount += 1
         let entryFeeShare = pair.entryFee * quantity / pair.quantity
-        roundTrips.append(RoundTrip(
+        recordRoundTrip(RoundTrip(
             side: pair.side, entryTime: pair.entryTime, exitTime: bars.openTimes[index], entryPrice: pair.entryPrice,
             exitPrice: price, quantity: quantity, pnl: direction * (price - pair.entryPrice) * quantity - entryFeeShare - fee))
         if engine.recordEvents {
@@ -266,6 +266,12 @@ extension Simulation {
                 orderID: pair.id, time: bars.openTimes[index], side: pair.side, isBuy: pair.side == .short, price: price,
                 quantity: quantity, fee: fee, isMaker: maker, reason: reason, realizedPnl: realized))
         }
+    }
+
+    /// Counts a round trip for the metrics, and keeps it when events are recorded.
+    mutating func recordRoundTrip(_ trip: RoundTrip) {
+        roundTripStatistics.add(trip)
+        if engine.recordEvents { roundTrips.append(trip) }
     }
 
     mutating func recordOrder(_ entry: Entry, _ kind: OrderEvent.Kind, time: Int64) {

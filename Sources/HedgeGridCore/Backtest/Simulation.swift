@@ -53,7 +53,9 @@ struct Simulation {
 
     var curve: EquityCurve
     var statistics: EquityStatistics
+    /// Every round trip, kept when events are recorded; the metrics' share of them always.
     var roundTrips: [RoundTrip] = []
+    var roundTripStatistics = RoundTripStatistics()
     var fills: [Fill] = []
     var orders: [OrderEvent] = []
     var activity = PerformanceMetrics.Activity()
@@ -146,7 +148,7 @@ struct Simulation {
         }
         activity.liquidations = liquidations
         let metrics = PerformanceMetrics.compute(
-            statistics: statistics, roundTrips: roundTrips, activity: activity, riskFreeRate: engine.riskFreeRate, periodsPerYear: engine.periodsPerYear)
+            statistics: statistics, roundTrips: roundTripStatistics, activity: activity, riskFreeRate: engine.riskFreeRate, periodsPerYear: engine.periodsPerYear)
         return BacktestResult(
             metrics: metrics, equity: curve, roundTrips: roundTrips, fills: fills, orders: orders, fillCount: fillCount,
             droppedRungs: droppedRungs, postOnlyRejections: postOnlyRejections, liquidations: liquidations, riskHalts: riskHalts,
@@ -233,7 +235,7 @@ struct Simulation {
                 let closed = min(pair.quantity, remaining)
                 remaining -= closed
                 let share = closed / quantity
-                roundTrips.append(RoundTrip(
+                recordRoundTrip(RoundTrip(
                     side: side, entryTime: pair.entryTime, exitTime: time, entryPrice: pair.entryPrice, exitPrice: price,
                     quantity: closed, pnl: direction * (price - pair.entryPrice) * closed - pair.entryFee * closed / pair.quantity - fee * share))
             }

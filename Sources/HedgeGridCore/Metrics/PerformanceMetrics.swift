@@ -55,6 +55,17 @@ public struct PerformanceMetrics: Sendable, Equatable, Codable {
     public static func compute(
         statistics curve: EquityStatistics, roundTrips trips: [RoundTrip], activity: Activity, riskFreeRate: Double = 0, periodsPerYear: Double = 365
     ) -> PerformanceMetrics {
+        compute(
+            statistics: curve, roundTrips: RoundTripStatistics(trips), activity: activity, riskFreeRate: riskFreeRate,
+            periodsPerYear: periodsPerYear)
+    }
+
+    /// Computes every metric from a curve's statistics and the round trips' (the same numbers as
+    /// from the curve and the list of trips).
+    public static func compute(
+        statistics curve: EquityStatistics, roundTrips trips: RoundTripStatistics, activity: Activity, riskFreeRate: Double = 0,
+        periodsPerYear: Double = 365
+    ) -> PerformanceMetrics {
         let initial = curve.initialEquity
         let final = curve.finalEquity
         let totalPnl = final - initial
@@ -87,9 +98,6 @@ public struct PerformanceMetrics: Sendable, Equatable, Codable {
         let maxDrawdownPct = curve.maxDrawdown * 100
         let duration = curve.maxDrawdownDurationMs
 
-        let wins = trips.filter { $0.pnl > 0 }
-        let grossWin = wins.reduce(0) { $0 + $1.pnl }
-        let grossLoss = trips.filter { $0.pnl < 0 }.reduce(0) { $0 - $1.pnl }
         let fills = activity.makerFills + activity.takerFills
         return PerformanceMetrics(
             totalPnl: totalPnl,
@@ -101,9 +109,9 @@ public struct PerformanceMetrics: Sendable, Equatable, Codable {
             maxDrawdownDurationMs: duration,
             calmar: (maxDrawdownPct > 0 && cagr != nil) ? cagr! / maxDrawdownPct : nil,
             roundTrips: trips.count,
-            winRatePct: trips.isEmpty ? nil : Double(wins.count) / Double(trips.count) * 100,
-            profitFactor: grossLoss > 0 ? grossWin / grossLoss : nil,
-            averageTradePnl: trips.isEmpty ? nil : trips.reduce(0) { $0 + $1.pnl } / Double(trips.count),
+            winRatePct: trips.count == 0 ? nil : Double(trips.wins) / Double(trips.count) * 100,
+            profitFactor: trips.grossLoss > 0 ? trips.grossWin / trips.grossLoss : nil,
+            averageTradePnl: trips.count == 0 ? nil : trips.netPnl / Double(trips.count),
             feesPaid: activity.feesPaid,
             fundingPaid: activity.fundingPaid,
             makerRatio: fills > 0 ? Double(activity.makerFills) / Double(fills) : nil,

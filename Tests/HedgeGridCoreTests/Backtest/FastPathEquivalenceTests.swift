@@ -56,4 +56,24 @@ import Testing
             #expect(fast.metrics == slow.metrics, "\(name), seed \(seed)")
         }
     }
+
+    /// An optimizer trial keeps no events, no round trips and no equity curve, and its metrics are
+    /// the report run's, bit for bit (round trips and equity are gathered as the run goes).
+    @Test func aTrialHasTheReportRunsMetrics() async {
+        let bars = BarSeries.randomWalk(count: 15_000, price: 50, volatility: 0.002, seed: 3)
+        let exchange = ExchangeSettings(
+            startingBalance: 5_000, leverage: 3, makerFee: 0.0002, takerFee: 0.0005,
+            filters: InstrumentFilters(tickSize: 0.01, stepSize: 0.01, minQty: 0.01, minNotional: 5))
+        for (name, parameters) in Self.variants() {
+            let report = BacktestEngine(parameters: parameters, exchange: exchange, recordEvents: true)
+            let trial = BacktestEngine(parameters: parameters, exchange: exchange, recordEvents: false, recordEquityCurve: false)
+            let (full, lean) = await offThePool {
+                (report.run(bars: bars, startIndex: 200), trial.run(bars: bars, startIndex: 200))
+            }
+            #expect(full.roundTrips.count > 10, "\(name): the run should close trips")
+            #expect(lean.metrics == full.metrics, "\(name)")
+            #expect(lean.metrics.roundTrips == full.roundTrips.count, "\(name)")
+            #expect(lean.roundTrips.isEmpty && lean.fills.isEmpty && lean.orders.isEmpty && lean.equity.times.isEmpty, "\(name)")
+        }
+    }
 }

@@ -107,3 +107,29 @@ import Testing
         #expect(curve.dailySamples() == [100, 110, 110, 120])
     }
 }
+
+/// The round trips' statistics, gathered one by one, are the list's.
+@Suite struct RoundTripStatisticsTests {
+    static func trip(_ pnl: Double) -> RoundTrip {
+        RoundTrip(side: .long, entryTime: 0, exitTime: 1, entryPrice: 100, exitPrice: 101, quantity: 1, pnl: pnl)
+    }
+
+    @Test func sumsAreTheListsInItsOrder() {
+        let pnls = [0.1, -0.3, 0.0, 2.5e-9, -1e6, 0.7, 3.3, -0.2]
+        var streamed = RoundTripStatistics()
+        for pnl in pnls { streamed.add(Self.trip(pnl)) }
+        #expect(streamed == RoundTripStatistics(pnls.map(Self.trip)))
+        #expect(streamed.count == 8)
+        #expect(streamed.wins == 4)
+        #expect(streamed.grossWin == pnls.filter { $0 > 0 }.reduce(0, +))
+        #expect(streamed.grossLoss == pnls.filter { $0 < 0 }.reduce(0) { $0 - $1 })
+        #expect(streamed.netPnl == pnls.reduce(0, +))
+    }
+
+    @Test func aTripWithoutANumberIsNeitherWinNorLoss() {
+        let statistics = RoundTripStatistics([Self.trip(1), Self.trip(.nan), Self.trip(-2)])
+        #expect(statistics.count == 3 && statistics.wins == 1)
+        #expect(statistics.grossWin == 1 && statistics.grossLoss == 2)
+        #expect(statistics.netPnl.isNaN)
+    }
+}
