@@ -179,10 +179,12 @@ extension Simulation {
             }
         }
         guard !triggers.isEmpty else { return }
-        triggers.sort { left, right in
-            if left.level != right.level { return falling ? left.level > right.level : left.level < right.level }
-            if left.kind != right.kind { return left.kind.rawValue < right.kind.rawValue }
-            return left.id < right.id
+        if triggers.count > 1 {
+            triggers.sort { left, right in
+                if left.level != right.level { return falling ? left.level > right.level : left.level < right.level }
+                if left.kind != right.kind { return left.kind.rawValue < right.kind.rawValue }
+                return left.id < right.id
+            }
         }
         for trigger in triggers {
             switch trigger.kind {
