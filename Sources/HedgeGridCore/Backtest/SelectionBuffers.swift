@@ -3,7 +3,8 @@
 /// (ladder positions, longs then shorts); the rungs wanted (on the right side of mid) at the last
 /// full decision with their notionals, which a close where only the caps could change the
 /// selection re-checks alone; and, for reconciling, per-level lookups (index = level) of the
-/// selected rung's position (-1: none) and of a resting entry, kept at -1 and false in between.
+/// selected rung's position and of a resting entry. A lookup entry counts only when it carries the
+/// current reconciliation's stamp, so starting a reconciliation clears them all at once.
 final class SelectionBuffers {
     let capacity: Int
     let current: UnsafeMutablePointer<Int32>
@@ -12,8 +13,13 @@ final class SelectionBuffers {
     let wantedNotionals: UnsafeMutablePointer<Double>
     let selectedLong: UnsafeMutablePointer<Int32>
     let selectedShort: UnsafeMutablePointer<Int32>
-    let restingLong: UnsafeMutablePointer<Bool>
-    let restingShort: UnsafeMutablePointer<Bool>
+    /// The stamp of the reconciliation that selected (or found resting) each level.
+    private let selectedLongStamp: UnsafeMutablePointer<UInt32>
+    private let selectedShortStamp: UnsafeMutablePointer<UInt32>
+    private let restingLongStamp: UnsafeMutablePointer<UInt32>
+    private let restingShortStamp: UnsafeMutablePointer<UInt32>
+    /// The current reconciliation's stamp (0 is never one).
+    private var stamp: UInt32 = 0
     private let levelsLong: Int
     private let levelsShort: Int
     /// Longs and all rungs in `previous` (-1: no reconciliation yet).
@@ -35,10 +41,18 @@ final class SelectionBuffers {
         selectedLong.initialize(repeating: -1, count: self.levelsLong)
         selectedShort = .allocate(capacity: self.levelsShort)
         selectedShort.initialize(repeating: -1, count: self.levelsShort)
-        restingLong = .allocate(capacity: self.levelsLong)
-        restingLong.initialize(repeating: false, count: self.levelsLong)
-        restingShort = .allocate(capacity: self.levelsShort)
-        restingShort.initialize(repeating: false, count: self.levelsShort)
+        selectedLongStamp = .allocate(capacity: self.levelsLong)
+        selectedShortStamp = .allocate(capacity: self.levelsShort)
+        restingLongStamp = .allocate(capacity: self.levelsLong)
+        restingShortStamp = .allocate(capacity: self.levelsShort)
+        clearStamps()
+    }
+
+    private func clearStamps() {
+        selectedLongStamp.initialize(repeating: 0, count: levelsLong)
+        selectedShortStamp.initialize(repeating: 0, count: levelsShort)
+        restingLongStamp.initialize(repeating: 0, count: levelsLong)
+        restingShortStamp.initialize(repeating: 0, count: levelsShort)
     }
 
     deinit {
@@ -48,28 +62,60 @@ final class SelectionBuffers {
         wantedNotionals.deallocate()
         selectedLong.deallocate()
         selectedShort.deallocate()
-        restingLong.deallocate()
-        restingShort.deallocate()
+        selectedLongStamp.deallocate()
+        selectedShortStamp.deallocate()
+        restingLongStamp.deallocate()
+        restingShortStamp.deallocate()
     }
 
-    /// Sets (or clears) the level lookup of the first `total` positions of `selection`, `longCount` of them longs.
-    func markSelected(_ selection: UnsafeMutablePointer<Int32>, longCount: Int, total: Int, in ladder: GridLadder, marked: Bool) {
-        for offset in 0..<total {
-            let position = selection[offset]
-            if offset < longCount {
-                selectedLong[ladder.long[Int(position)].level] = marked ? position : -1
-            } else {
-                selectedShort[ladder.short[Int(position)].level] = marked ? position : -1
+    /// Starts a reconciliation: marks the level lookup of the first `total` positions of
+    /// `selection` (`longCount` of them longs) as selected, and no level as resting.
+    func beginReconciling(_ selection: UnsafeMutablePointer<Int32>, longCount: Int, total: Int, in ladder: GridLadder) {
+        stamp &+= 1
+        if stamp == 0 {
+            clearStamps()
+            stamp = 1
+        }
+        ladder.long.withUnsafeBufferPointer { long in
+            for offset in 0..<longCount {
+                let position = selection[offset]
+                let level = long[Int(position)].level
+                selectedLong[level] = position
+                selectedLongStamp[level] = stamp
+            }
+        }
+        ladder.short.withUnsafeBufferPointer { short in
+            for offset in longCount..<total {
+                let position = selection[offset]
+                let level = short[Int(position)].level
+                selectedShort[level] = position
+                selectedShortStamp[level] = stamp
             }
         }
     }
 
-    /// Whether a resting entry is one of the selected rungs, as it is (the lookup is marked).
+    /// Whether a resting entry is one of the selected rungs, as it is.
     func isSelected(_ entry: Simulation.Entry, in ladder: GridLadder) -> Bool {
-        let position = Int(entry.side == .long ? selectedLong[entry.level] : selectedShort[entry.level])
-        guard position >= 0 else { return false }
-        let rung = entry.side == .long ? ladder.long[position] : ladder.short[position]
+        let long = entry.side == .long
+        guard (long ? selectedLongStamp[entry.level] : selectedShortStamp[entry.level]) == stamp else { return false }
+        let position = Int(long ? selectedLong[entry.level] : selectedShort[entry.level])
+        let rung = long ? ladder.long[position] : ladder.short[position]
         return (rung.price == entry.price && rung.quantity == entry.quantity) || Simulation.close(rung, entry)
+    }
+
+    /// Notes that a selected rung's level already has its entry resting.
+    func markResting(_ side: PositionSide, level: Int) {
+        if side == .long { restingLongStamp[level] = stamp } else { restingShortStamp[level] = stamp }
+    }
+
+    /// Moves the stamp on without reconciling (tests reach the wrap-around with it).
+    func skipStamps(to value: UInt32) {
+        stamp = value
+    }
+
+    /// Whether `markResting` was called for this level in this reconciliation.
+    func isResting(_ side: PositionSide, level: Int) -> Bool {
+        (side == .long ? restingLongStamp[level] : restingShortStamp[level]) == stamp
     }
 
     /// Whether the first `count` selected rungs, `longCount` of them longs, are the last reconciled ones.

@@ -240,8 +240,7 @@ extension Simulation {
         let lookup = selectionBuffers
         let ladder = self.ladder
         let total = longCount + shortCount
-        lookup.markSelected(selection, longCount: longCount, total: total, in: ladder, marked: true)
-        defer { lookup.markSelected(selection, longCount: longCount, total: total, in: ladder, marked: false) }
+        lookup.beginReconciling(selection, longCount: longCount, total: total, in: ladder)
         if entries.count == total {
             var allSelected = true
             for entry in entries where !lookup.isSelected(entry, in: ladder) {
@@ -256,7 +255,7 @@ extension Simulation {
         while position < entries.count {
             let entry = entries[position]
             if lookup.isSelected(entry, in: ladder) {
-                if entry.side == .long { lookup.restingLong[entry.level] = true } else { lookup.restingShort[entry.level] = true }
+                lookup.markResting(entry.side, level: entry.level)
                 position += 1
                 continue
             }
@@ -266,14 +265,11 @@ extension Simulation {
         for offset in 0..<total {
             let side: PositionSide = offset < longCount ? .long : .short
             let rung = side == .long ? ladder.long[Int(selection[offset])] : ladder.short[Int(selection[offset])]
-            if side == .long ? lookup.restingLong[rung.level] : lookup.restingShort[rung.level] { continue }
+            if lookup.isResting(side, level: rung.level) { continue }
             let entry = Entry(id: nextID(), side: side, level: rung.level, price: rung.price, quantity: rung.quantity, step: step, activeFrom: index + 1)
             entries.append(entry)
             entriesAwaitingPostOnly = true
             recordOrder(entry, .placed, time: time)
-        }
-        for entry in entries {
-            if entry.side == .long { lookup.restingLong[entry.level] = false } else { lookup.restingShort[entry.level] = false }
         }
         boundsDirty = true
     }
