@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Instructions per 6-month backtest, counted by valgrind (callgrind): the engine's speed in a unit
+# that does not move with a shared machine's load, unlike wall time. Same workload as
+# `hgctl bench backtest` (the FILUSDT months from ../shared/data, else its seeded random walk).
+# Usage: bash scripts/engine-instructions.sh [RUNS] [TOP]   (RUNS >= 1, default 3; TOP > 0 also lists the costliest functions)
+# Needs valgrind (apt-get install valgrind) and a release build (swift build -c release).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${1:-3}"
+top="${2:-0}"
+command -v valgrind >/dev/null || { echo "engine-instructions: valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
+# The core's object files, one per source file (a stale object of a deleted file is left out).
+objects=()
+while IFS= read -r source; do
+  object=".build/release/HedgeGridCore.build/$(basename "$source").o"
+  [ -f "$object" ] || { echo "engine-instructions: no $object; run swift build -c release first" >&2; exit 1; }
+  objects+=("$object")
+done < <(find Sources/HedgeGridCore -name '*.swift' | sort)
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+data=random
+archives=../shared/data/binance-um-klines-1m
+if [ -f "$archives/FILUSDT-1m-2023-04.zip" ]; then
+  for month in 04 05 06 08 09 10; do unzip -q -o "$archives/FILUSDT-1m-2023-$month.zip" -d "$work"; done
+  data="$work"
+fi
+swiftc -O -I .build/release/Modules scripts/engine-instructions/main.swift "${objects[@]}" -o "$work/engine" 2>&1 | grep -v warning || true
+"$work/engine" "$data" 0
+valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
+  --toggle-collect='$s13HedgeGridCore14BacktestEngineV3run*' "$work/engine" "$data" "$runs" 2>"$work/valgrind.log"
+total=$(grep -o 'refs: *[0-9,]*' "$work/valgrind.log" | tr -dc '0-9')
+echo "data: $([ "$data" = random ] && echo 'seeded random walk' || echo 'FILUSDT 2023-04..06, 08..10')"
+echo "instructions in BacktestEngine.run: $total for $runs trial runs, $((total / runs)) per run"
+if [ "$top" -gt 0 ]; then
+  callgrind_annotate "$work/callgrind.out" 2>/dev/null | sed -n '/file:function/,$p' | sed -n "3,$((top + 2))p" | cut -c1-170
+fi

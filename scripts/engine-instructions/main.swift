@@ -1,0 +1,53 @@
+// The workload of `hgctl bench backtest` without Foundation, for valgrind (which cannot run hgctl):
+// the six FILUSDT months as unzipped CSV files in the directory given, or the bench's seeded random
+// walk when the directory is "random"; the default HedgeGridV1 parameters with base_qty 20, run
+// as optimizer trials (no events, no equity curve) `runs` times, printing the summed PnL (a
+// checksum); with RUNS = 0, one report run instead, printing its fingerprint.
+import Glibc
+import HedgeGridCore
+
+func readBars(directory: String) -> BarSeries {
+    var series = BarSeries()
+    for month in ["04", "05", "06", "08", "09", "10"] {
+        let path = "\(directory)/FILUSDT-1m-2023-\(month).csv"
+        guard let file = fopen(path, "r") else { fatalError("cannot open \(path)") }
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        while getline(&line, &capacity, file) > 0 {
+            let fields = String(cString: line!).split(separator: ",")
+            guard fields.count > 4, let openTime = Int64(fields[0]) else { continue }  // the header row
+            series.append(openTime: openTime, open: Double(fields[1])!, high: Double(fields[2])!, low: Double(fields[3])!, close: Double(fields[4])!)
+        }
+        free(line)
+        fclose(file)
+    }
+    return series
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count == 3, let runs = Int(arguments[2]), runs >= 0 else { fatalError("usage: engine-instructions DIRECTORY|random RUNS") }
+let series = arguments[1] == "random"
+    ? BarSeries.randomWalk(count: 259_200, price: 2.5, volatility: 0.0009, seed: 1) : readBars(directory: arguments[1])
+var funding = FundingSeries()
+var time = series.openTimes[0] + 8 * 3_600_000
+while time < series.openTimes[series.count - 1] {
+    funding.append(time: time + 5, rate: 0.0001)
+    time += 8 * 3_600_000
+}
+var parameters = HedgeGridParameters()
+parameters.baseQuantity = 20
+let exchange = ExchangeSettings(
+    startingBalance: 10_000, leverage: 5, makerFee: 0.0002, takerFee: 0.0005,
+    filters: InstrumentFilters(tickSize: 0.001, stepSize: 1, minQty: 1, minNotional: 5))
+if runs == 0 {
+    let report = BacktestEngine(parameters: parameters, exchange: exchange, recordEvents: true, recordEquityCurve: true)
+        .run(bars: series, funding: funding, startIndex: parameters.regime.warmUpBars)
+    print("bars \(series.count), report run fingerprint \(String(report.fingerprint, radix: 16))")
+} else {
+    let trial = BacktestEngine(parameters: parameters, exchange: exchange, recordEvents: false, recordEquityCurve: false)
+    var checksum = 0.0
+    for _ in 0..<runs {
+        checksum += trial.run(bars: series, funding: funding, startIndex: parameters.regime.warmUpBars).metrics.totalPnl
+    }
+    print("bars \(series.count), \(runs) trial runs, PnL checksum \(checksum)")
+}
