@@ -36,17 +36,10 @@ struct BacktestBench: AsyncParsableCommand {
         let series = realData ? try MarketDataFile.bars(from: files) : BarSeries.randomWalk(count: bars, price: 2.5, volatility: 0.0009, seed: seed)
         let generationTime = clock.now - generation
         let dataName = realData ? "real klines: \(months)" : "seeded random walk"
-        var funding = FundingSeries()
-        var time = series.openTimes[0] + 8 * 3_600_000
-        while time < series.openTimes[series.count - 1] {
-            funding.append(time: time + 5, rate: 0.0001)
-            time += 8 * 3_600_000
-        }
-        var parameters = HedgeGridParameters()
-        parameters.baseQuantity = 20
-        let exchange = ExchangeSettings(
-            startingBalance: 10_000, leverage: 5, makerFee: 0.0002, takerFee: 0.0005,
-            filters: InstrumentFilters(tickSize: 0.001, stepSize: 1, minQty: 1, minNotional: 5))
+        let workload = BenchmarkWorkload()
+        let funding = BenchmarkWorkload.funding(for: series)
+        let parameters = workload.parameters
+        let exchange = workload.exchange
         // Timed runs are optimizer trials (metrics only) unless --record-events asks for a report run.
         let engine = BacktestEngine(parameters: parameters, exchange: exchange, recordEvents: recordEvents, recordEquityCurve: recordEvents)
         let warmUp = parameters.regime.warmUpBars

@@ -28,17 +28,10 @@ let arguments = CommandLine.arguments
 guard arguments.count == 3, let runs = Int(arguments[2]), runs >= 0 else { fatalError("usage: engine-instructions DIRECTORY|random RUNS") }
 let series = arguments[1] == "random"
     ? BarSeries.randomWalk(count: 259_200, price: 2.5, volatility: 0.0009, seed: 1) : readBars(directory: arguments[1])
-var funding = FundingSeries()
-var time = series.openTimes[0] + 8 * 3_600_000
-while time < series.openTimes[series.count - 1] {
-    funding.append(time: time + 5, rate: 0.0001)
-    time += 8 * 3_600_000
-}
-var parameters = HedgeGridParameters()
-parameters.baseQuantity = 20
-let exchange = ExchangeSettings(
-    startingBalance: 10_000, leverage: 5, makerFee: 0.0002, takerFee: 0.0005,
-    filters: InstrumentFilters(tickSize: 0.001, stepSize: 1, minQty: 1, minNotional: 5))
+let workload = BenchmarkWorkload()
+let funding = BenchmarkWorkload.funding(for: series)
+let parameters = workload.parameters
+let exchange = workload.exchange
 if runs == 0 {
     let report = BacktestEngine(parameters: parameters, exchange: exchange, recordEvents: true, recordEquityCurve: true)
         .run(bars: series, funding: funding, startIndex: parameters.regime.warmUpBars)
