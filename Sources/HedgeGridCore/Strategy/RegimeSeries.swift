@@ -1,7 +1,8 @@
 /// The regime after every bar's close, worked out for a whole series in one pass over the
 /// indicator series (for one backtest, the EMAs are computed within that pass): the same regimes,
-/// bit for bit, as feeding a `RegimeDetector` bar by bar (a test holds them equal). With an `IndicatorCache` the indicators are computed once per period
-/// and shared by every backtest over the same bars.
+/// bit for bit, as feeding a `RegimeDetector` bar by bar (a test holds them equal). With an
+/// `IndicatorCache` the indicators are computed once per period and shared by every backtest over
+/// the same bars.
 public struct RegimeSeries: Sendable, Equatable {
     /// `regimes[i]` is the detector's regime after bar `i`.
     public let regimes: [Regime]
