@@ -38,6 +38,7 @@ extension Simulation {
             ladderKey = key
             droppedRungs = max(droppedRungs, ladder.dropped)
             decisionValid = false
+            selectionBuffers.wantedCount = -1  // the wanted list was of the old ladder
         }
         let cap = parameters.positionCapEnabled ? equity * parameters.maxPositionPct : Double.infinity
         // Initial margin (cross): positions and entries of both sides within equity * leverage.
@@ -56,31 +57,43 @@ extension Simulation {
         {
             return
         }
-        // Which rungs are wanted now, as positions in the ladder (longs, then shorts).
         let buffers = selectionBuffers
-        var band = (low: -Double.infinity, high: Double.infinity)
-        var included = true
-        var marginNotional = longHeld + shortHeld
-        let longSelection = Self.select(
-            ladder.long, into: buffers.current, wanted: (buffers.wantedPositions, buffers.wantedNotionals), mid: mid, held: longHeld,
-            cap: cap, marginCap: marginCap, marginNotional: &marginNotional, band: &band, included: &included)
-        let shortSelection = Self.select(
-            ladder.short, into: buffers.current + longSelection.count,
-            wanted: (buffers.wantedPositions + longSelection.wanted, buffers.wantedNotionals + longSelection.wanted), mid: mid,
-            held: shortHeld, cap: cap, marginCap: marginCap, marginNotional: &marginNotional, band: &band, included: &included)
-        desiredLongNotional = longSelection.notional
-        desiredShortNotional = shortSelection.notional
-        buffers.wantedLongCount = longSelection.wanted
-        buffers.wantedCount = longSelection.wanted + shortSelection.wanted
-        midBandLow = band.low
-        midBandHigh = band.high
-        allRungsIncluded = included
+        let longCount: Int
+        let count: Int
+        if mid > midBandLow && mid < midBandHigh && buffers.wantedCount >= 0 && !engine.generalPathOnly {
+            // Mid has not crossed a rung since the last full selection on this ladder (a fill or a
+            // post-only change brought us here): the same rungs are wanted, the caps choose again.
+            let choice = capsChoice(longHeld: longHeld, shortHeld: shortHeld, cap: cap, marginCap: marginCap, into: buffers.current)
+            (longCount, count) = (choice.longCount, choice.count)
+            desiredLongNotional = choice.longNotional
+            desiredShortNotional = choice.shortNotional
+            allRungsIncluded = choice.included
+        } else {
+            // Which rungs are wanted now, as positions in the ladder (longs, then shorts).
+            var band = (low: -Double.infinity, high: Double.infinity)
+            var included = true
+            var marginNotional = longHeld + shortHeld
+            let longSelection = Self.select(
+                ladder.long, into: buffers.current, wanted: (buffers.wantedPositions, buffers.wantedNotionals), mid: mid, held: longHeld,
+                cap: cap, marginCap: marginCap, marginNotional: &marginNotional, band: &band, included: &included)
+            let shortSelection = Self.select(
+                ladder.short, into: buffers.current + longSelection.count,
+                wanted: (buffers.wantedPositions + longSelection.wanted, buffers.wantedNotionals + longSelection.wanted), mid: mid,
+                held: shortHeld, cap: cap, marginCap: marginCap, marginNotional: &marginNotional, band: &band, included: &included)
+            desiredLongNotional = longSelection.notional
+            desiredShortNotional = shortSelection.notional
+            buffers.wantedLongCount = longSelection.wanted
+            buffers.wantedCount = longSelection.wanted + shortSelection.wanted
+            midBandLow = band.low
+            midBandHigh = band.high
+            allRungsIncluded = included
+            (longCount, count) = (longSelection.count, longSelection.count + shortSelection.count)
+        }
         // The resting entries already are the last selection unless something changed them since
         // (`decisionValid` is off then); the same selection again leaves nothing to do.
-        let count = longSelection.count + shortSelection.count
-        if !(decisionValid && buffers.currentEqualsPrevious(count: count, longCount: longSelection.count)) {
-            reconcile(index: index, selection: buffers.current, longCount: longSelection.count, shortCount: shortSelection.count)
-            buffers.keepCurrent(count: count, longCount: longSelection.count)
+        if !(decisionValid && buffers.currentEqualsPrevious(count: count, longCount: longCount)) {
+            reconcile(index: index, selection: buffers.current, longCount: longCount, shortCount: count - longCount)
+            buffers.keepCurrent(count: count, longCount: longCount)
         }
         decisionValid = true
     }
@@ -123,19 +136,20 @@ extension Simulation {
         return (count, sideNotional - held, wantedCount)
     }
 
-    /// With the same rungs wanted as at the last full decision, whether the caps at this close let
-    /// exactly the same ones through (the selection's own arithmetic, in its order); if so the
-    /// selection's notionals are brought up to date and nothing else changes.
-    mutating func capsKeepSelection(longHeld: Double, shortHeld: Double, cap: Double, marginCap: Double) -> Bool {
+    /// The caps' choice among the rungs wanted at the last full selection (still the wanted ones
+    /// while mid stays in its band and the ladder is the same): `select`'s arithmetic in its order,
+    /// the chosen positions (longs, then shorts) written to `positions`.
+    func capsChoice(longHeld: Double, shortHeld: Double, cap: Double, marginCap: Double, into positions: UnsafeMutablePointer<Int32>)
+        -> (longCount: Int, count: Int, longNotional: Double, shortNotional: Double, included: Bool)
+    {
         let buffers = selectionBuffers
-        guard buffers.wantedCount >= 0, !engine.generalPathOnly else { return false }
         var marginNotional = longHeld + shortHeld
         var included = true
-        var matched = 0
+        var count = 0
+        var longCount = 0
         var notionals = (long: 0.0, short: 0.0)
         for side in 0..<2 {
             let held = side == 0 ? longHeld : shortHeld
-            let selectedEnd = side == 0 ? buffers.previousLongCount : buffers.previousCount
             var sideNotional = held
             for offset in (side == 0 ? 0..<buffers.wantedLongCount : buffers.wantedLongCount..<buffers.wantedCount) {
                 let notional = buffers.wantedNotionals[offset]
@@ -145,15 +159,30 @@ extension Simulation {
                 }
                 sideNotional += notional
                 marginNotional += notional
-                guard matched < selectedEnd, buffers.previous[matched] == buffers.wantedPositions[offset] else { return false }
-                matched += 1
+                positions[count] = buffers.wantedPositions[offset]
+                count += 1
             }
-            guard matched == selectedEnd else { return false }
-            if side == 0 { notionals.long = sideNotional - held } else { notionals.short = sideNotional - held }
+            if side == 0 {
+                longCount = count
+                notionals.long = sideNotional - held
+            } else {
+                notionals.short = sideNotional - held
+            }
         }
-        desiredLongNotional = notionals.long
-        desiredShortNotional = notionals.short
-        allRungsIncluded = included
+        return (longCount, count, notionals.long, notionals.short, included)
+    }
+
+    /// With the same rungs wanted as at the last full decision, whether the caps at this close let
+    /// exactly the same ones through; if so the selection's notionals are brought up to date and
+    /// nothing else changes.
+    mutating func capsKeepSelection(longHeld: Double, shortHeld: Double, cap: Double, marginCap: Double) -> Bool {
+        let buffers = selectionBuffers
+        guard buffers.wantedCount >= 0, !engine.generalPathOnly else { return false }
+        let choice = capsChoice(longHeld: longHeld, shortHeld: shortHeld, cap: cap, marginCap: marginCap, into: buffers.current)
+        guard buffers.currentEqualsPrevious(count: choice.count, longCount: choice.longCount) else { return false }
+        desiredLongNotional = choice.longNotional
+        desiredShortNotional = choice.shortNotional
+        allRungsIncluded = choice.included
         return true
     }
 
