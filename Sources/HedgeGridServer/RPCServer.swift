@@ -105,13 +105,6 @@ public final class RPCServer: Sendable {
         sessions.withLock { $0.values.sorted { $0.id < $1.id } }
     }
 
-    /// The daemon's status now.
-    public var status: DaemonStatus {
-        Self.status(
-            configuration: configuration, startedAt: startedAt, jobs: jobs.counts,
-            clients: connectedSessions.map(\.statusEntry))
-    }
-
     /// The daemon's status now, rendered as `daemon/status` answers it (see `DaemonStatus.Renderer`).
     func renderedStatus() -> RenderedJSON {
         statusRenderer.render(

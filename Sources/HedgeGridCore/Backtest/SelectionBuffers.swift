@@ -1,8 +1,8 @@
 /// The decision's scratch memory, allocated once per run for the largest possible ladder, so a
 /// decision writes plain memory: the rungs selected at this close and at the last reconciliation
 /// (ladder positions, longs then shorts); the rungs wanted (on the right side of mid) at the last
-/// full decision with their notionals, which a close where only the caps could change the
-/// selection re-checks alone; and, for reconciling, per-level lookups (index = level) of the
+/// full selection with their notionals, from which the caps choose again while mid stays between
+/// the same rungs of the same ladder; and, for reconciling, per-level lookups (index = level) of the
 /// selected rung's position and of a resting entry. A lookup entry counts only when it carries the
 /// current reconciliation's stamp, so starting a reconciliation clears them all at once.
 final class SelectionBuffers {

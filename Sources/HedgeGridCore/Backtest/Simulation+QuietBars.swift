@@ -1,11 +1,12 @@
 /// Most bars change nothing: no funding falls due, the price reaches no resting order, the account
 /// is far from liquidation, and the strategy wants the orders that already rest (when a position
 /// cap binds, the caps at this close let the same rungs through: `capsKeepSelection`, which brings
-/// the selection's notionals up to date as the general path does). Such a bar only marks equity. `runQuietBars` does exactly that for a stretch of them, with the state it reads
-/// held in locals, and stops at the first bar that could do anything else, which the general path
-/// then runs in full. The quiet conditions are the general path's own tests, evaluated the same
-/// way, so the outputs are identical bit for bit (the engine tests and `hgctl bench backtest`'s
-/// fingerprint check this).
+/// the selection's notionals up to date as the general path does). Such a bar only marks equity.
+/// `runQuietBars` does exactly that for a stretch of them, with the state it reads held in locals,
+/// and stops at the first bar that could do anything else, which the general path then runs in
+/// full. The quiet conditions are the general path's own tests, evaluated the same way, so the
+/// outputs are identical bit for bit (the engine tests and `hgctl bench backtest`'s fingerprint
+/// check this).
 extension Simulation {
     /// Runs the quiet bars from `start` on; returns the first bar that is not quiet (or `end`).
     mutating func runQuietBars(from start: Int, to end: Int) -> Int {

@@ -65,9 +65,7 @@ extension Simulation {
             // post-only change brought us here): the same rungs are wanted, the caps choose again.
             let choice = capsChoice(longHeld: longHeld, shortHeld: shortHeld, cap: cap, marginCap: marginCap, into: buffers.current)
             (longCount, count) = (choice.longCount, choice.count)
-            desiredLongNotional = choice.longNotional
-            desiredShortNotional = choice.shortNotional
-            allRungsIncluded = choice.included
+            adopt(choice)
         } else {
             // Which rungs are wanted now, as positions in the ladder (longs, then shorts).
             var band = (low: -Double.infinity, high: Double.infinity)
@@ -180,10 +178,15 @@ extension Simulation {
         guard buffers.wantedCount >= 0, !engine.generalPathOnly else { return false }
         let choice = capsChoice(longHeld: longHeld, shortHeld: shortHeld, cap: cap, marginCap: marginCap, into: buffers.current)
         guard buffers.currentEqualsPrevious(count: choice.count, longCount: choice.longCount) else { return false }
+        adopt(choice)
+        return true
+    }
+
+    /// Takes a caps choice's notionals and whether it left a rung out as the decision's.
+    private mutating func adopt(_ choice: (longCount: Int, count: Int, longNotional: Double, shortNotional: Double, included: Bool)) {
         desiredLongNotional = choice.longNotional
         desiredShortNotional = choice.shortNotional
         allRungsIncluded = choice.included
-        return true
     }
 
     /// Checks the risk gates at this close; closes them when a limit is crossed.
