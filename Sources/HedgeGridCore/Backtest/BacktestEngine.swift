@@ -40,9 +40,7 @@ public struct BacktestEngine: Sendable {
         bars: BarSeries, funding: FundingSeries = FundingSeries(), trades: TradeSeries = TradeSeries(), startIndex: Int = 0,
         indicators: IndicatorCache? = nil
     ) -> BacktestResult {
-        var simulation = Simulation(
-            engine: self, bars: bars, funding: funding, trades: trades, startIndex: min(max(startIndex, 0), bars.count), indicators: indicators)
-        return simulation.run()!
+        simulate(bars: bars, funding: funding, trades: trades, startIndex: startIndex, indicators: indicators, shouldStop: nil)!
     }
 
     /// Like `run`, but gives up (returns nil) once `shouldStop` returns true; it is asked every
@@ -51,8 +49,23 @@ public struct BacktestEngine: Sendable {
         bars: BarSeries, funding: FundingSeries = FundingSeries(), trades: TradeSeries = TradeSeries(), startIndex: Int = 0,
         indicators: IndicatorCache? = nil, shouldStop: () -> Bool
     ) -> BacktestResult? {
-        var simulation = Simulation(
-            engine: self, bars: bars, funding: funding, trades: trades, startIndex: min(max(startIndex, 0), bars.count), indicators: indicators)
-        return withoutActuallyEscaping(shouldStop) { simulation.run(shouldStop: $0) }
+        withoutActuallyEscaping(shouldStop) { shouldStop in
+            simulate(bars: bars, funding: funding, trades: trades, startIndex: startIndex, indicators: indicators, shouldStop: shouldStop)
+        }
+    }
+
+    /// One simulation over the bars' memory (and the regimes', when regime detection is on).
+    private func simulate(
+        bars: BarSeries, funding: FundingSeries, trades: TradeSeries, startIndex: Int, indicators: IndicatorCache?, shouldStop: (() -> Bool)?
+    ) -> BacktestResult? {
+        let regimes = parameters.regimeEnabled ? RegimeSeries(bars: bars, parameters: parameters.regime, indicators: indicators) : nil
+        return bars.withColumns { columns in
+            (regimes?.regimes ?? []).withUnsafeBufferPointer { regimeAfter in
+                var simulation = Simulation(
+                    engine: self, columns: columns, regimes: regimes, regimeAfter: regimes == nil ? nil : regimeAfter.baseAddress, funding: funding,
+                    trades: trades, startIndex: min(max(startIndex, 0), bars.count))
+                return simulation.run(shouldStop: shouldStop)
+            }
+        }
     }
 }

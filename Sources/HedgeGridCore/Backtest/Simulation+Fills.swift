@@ -45,7 +45,7 @@ extension Simulation {
     mutating func applyPostOnly(at index: Int) {
         guard entriesAwaitingPostOnly else { return }
         entriesAwaitingPostOnly = false
-        let open = bars.open[index]
+        let open = columns.open[index]
         var changed = false
         var position = 0
         while position < entries.count {
@@ -76,7 +76,7 @@ extension Simulation {
                 entries[position] = entry
                 position += 1
             } else {
-                recordOrder(entry, .rejectedPostOnly, time: bars.openTimes[index])
+                recordOrder(entry, .rejectedPostOnly, time: columns.openTimes[index])
                 entries.remove(at: position)
             }
         }
@@ -89,12 +89,12 @@ extension Simulation {
     mutating func fillOrders(in index: Int) {
         applyPostOnly(at: index)
         if boundsDirty { recomputeBounds() }
-        let open = bars.open[index]
-        let high = bars.high[index]
-        let low = bars.low[index]
-        let close = bars.close[index]
-        let previousClose = index > 0 ? bars.close[index - 1] : open
-        if !trades.isEmpty, bars.openTimes[index] + bars.intervalMs > trades.times[0], bars.openTimes[index] <= trades.times[trades.count - 1] {
+        let open = columns.open[index]
+        let high = columns.high[index]
+        let low = columns.low[index]
+        let close = columns.close[index]
+        let previousClose = index > 0 ? columns.close[index - 1] : open
+        if !trades.isEmpty, columns.openTimes[index] + columns.intervalMs > trades.times[0], columns.openTimes[index] <= trades.times[trades.count - 1] {
             fillAlongTrades(in: index, previousClose: previousClose)
             return
         }
@@ -122,9 +122,9 @@ extension Simulation {
     /// Walks the bar's trades: from the last close to the first trade (a gap), then between the
     /// turning points of the trade prices. A bar without trades fills nothing.
     mutating func fillAlongTrades(in index: Int, previousClose: Double) {
-        let end = bars.openTimes[index] + bars.intervalMs
-        if tradeIndex < trades.count, trades.times[tradeIndex] < bars.openTimes[index] {
-            tradeIndex = trades.firstIndex(atOrAfter: bars.openTimes[index])
+        let end = columns.openTimes[index] + columns.intervalMs
+        if tradeIndex < trades.count, trades.times[tradeIndex] < columns.openTimes[index] {
+            tradeIndex = trades.firstIndex(atOrAfter: columns.openTimes[index])
         }
         tradePath.removeAll(keepingCapacity: true)
         tradePath.append(previousClose)
@@ -229,7 +229,7 @@ extension Simulation {
         let takeProfit = filters.roundPrice(entry.price + direction * parameters.takeProfitSteps * entry.step)
         let stop = parameters.stopLossEnabled ? filters.roundPrice(entry.price - direction * parameters.stopLossSteps * entry.step) : nil
         exits.append(ExitPair(
-            id: nextID(), side: entry.side, quantity: entry.quantity, entryPrice: entry.price, entryTime: bars.openTimes[index],
+            id: nextID(), side: entry.side, quantity: entry.quantity, entryPrice: entry.price, entryTime: columns.openTimes[index],
             entryFee: fee, takeProfit: takeProfit, stop: stop, activeFrom: index + 1))
         // Widen the exits' bounds in place; only removals need a full recomputation.
         if entry.side == .long {
@@ -240,9 +240,9 @@ extension Simulation {
             if let stop { exitUpTrigger = min(exitUpTrigger, stop) }
         }
         if engine.recordEvents {
-            recordOrder(entry, .filled, time: bars.openTimes[index])
+            recordOrder(entry, .filled, time: columns.openTimes[index])
             fills.append(Fill(
-                orderID: entry.id, time: bars.openTimes[index], side: entry.side, isBuy: entry.side == .long, price: entry.price,
+                orderID: entry.id, time: columns.openTimes[index], side: entry.side, isBuy: entry.side == .long, price: entry.price,
                 quantity: entry.quantity, fee: fee, isMaker: true, reason: .entry, realizedPnl: 0))
         }
     }
@@ -261,11 +261,11 @@ extension Simulation {
         fillCount += 1
         let entryFeeShare = pair.entryFee * quantity / pair.quantity
         recordRoundTrip(RoundTrip(
-            side: pair.side, entryTime: pair.entryTime, exitTime: bars.openTimes[index], entryPrice: pair.entryPrice,
+            side: pair.side, entryTime: pair.entryTime, exitTime: columns.openTimes[index], entryPrice: pair.entryPrice,
             exitPrice: price, quantity: quantity, pnl: direction * (price - pair.entryPrice) * quantity - entryFeeShare - fee))
         if engine.recordEvents {
             fills.append(Fill(
-                orderID: pair.id, time: bars.openTimes[index], side: pair.side, isBuy: pair.side == .short, price: price,
+                orderID: pair.id, time: columns.openTimes[index], side: pair.side, isBuy: pair.side == .short, price: price,
                 quantity: quantity, fee: fee, isMaker: maker, reason: reason, realizedPnl: realized))
         }
     }

@@ -6,7 +6,9 @@
 /// and stops at the first bar that could do anything else, which the general path then runs in
 /// full. The quiet conditions are the general path's own tests, evaluated the same way, so the
 /// outputs are identical bit for bit (the engine tests and `hgctl bench backtest`'s fingerprint
-/// check this).
+/// check this). Two of them are first asked as price ranges worked out once per stretch, with a
+/// margin far wider than any rounding (`QuietPriceRanges`); only a bar outside a range is asked
+/// the exact test.
 extension Simulation {
     /// Runs the quiet bars from `start` on; returns the first bar that is not quiet (or `end`).
     mutating func runQuietBars(from start: Int, to end: Int) -> Int {
@@ -15,10 +17,11 @@ extension Simulation {
         else { return start }
         if let regimes, start < regimes.warmFrom { return start }
         if boundsDirty { recomputeBounds() }
+        let columns = self.columns
         // Most bars that are not quiet reach an order or move mid out of its band: say so before any set-up.
-        let firstClose = bars.close[start]
-        let firstPrevious = bars.close[start - 1]
-        if min(bars.low[start], firstPrevious) <= highestDownTrigger || max(bars.high[start], firstPrevious) >= lowestUpTrigger
+        let firstClose = columns.close[start]
+        let firstPrevious = columns.close[start - 1]
+        if min(columns.low[start], firstPrevious) <= highestDownTrigger || max(columns.high[start], firstPrevious) >= lowestUpTrigger
             || !(firstClose > midBandLow && firstClose < midBandHigh)
         {
             return start
@@ -43,63 +46,53 @@ extension Simulation {
         var (longNotional, shortNotional) = (desiredLongNotional, desiredShortNotional)
         var allIncluded = allRungsIncluded
         let regime = key.regime
+        let regimeAfter = self.regimeAfter
         let recordCurve = engine.recordEquityCurve
-        let intervalMs = bars.intervalMs
+        let ranges = QuietPriceRanges(
+            cash: cash, long: long, short: short, maintenance: maintenance, center: center, recenterTriggerBps: recenter ? recenterTrigger : nil,
+            bandLow: bandLow, bandHigh: bandHigh)
+        let (openTimes, high, low, close) = (columns.openTimes, columns.high, columns.low, columns.close)
+        let intervalMs = columns.intervalMs
 
-        var marks = EquityStatistics.placeholder
-        swap(&marks, &statistics)
-        var recorded = EquityCurve(startTime: 0, initialEquity: 0)
-        if recordCurve { swap(&recorded, &curve) }
-        defer {
-            swap(&marks, &statistics)
-            if recordCurve { swap(&recorded, &curve) }
-        }
         func equity(at price: Double) -> Double {
             cash + longQuantity * (price - longAverage) + shortQuantity * (shortAverage - price)
         }
         var index = start
-        bars.openTimes.withUnsafeBufferPointer { openTimes in
-            bars.high.withUnsafeBufferPointer { high in
-                bars.low.withUnsafeBufferPointer { low in
-                    bars.close.withUnsafeBufferPointer { close in
-                        (regimes?.regimes ?? []).withUnsafeBufferPointer { regimeAfter in
-                            while index < end {
-                                let openTime = openTimes[index]
-                                if openTime >= nextFundingTime { break }
-                                let previousClose = close[index - 1]
-                                let barHigh = high[index]
-                                let barLow = low[index]
-                                if min(barLow, previousClose) <= highestDown || max(barHigh, previousClose) >= lowestUp { break }
-                                if inMarket {
-                                    let held = longQuantity + shortQuantity
-                                    if equity(at: barLow) < held * barLow * maintenance || equity(at: barHigh) < held * barHigh * maintenance { break }
-                                }
-                                let mid = close[index]
-                                if regimeAfter.count > 0 && regimeAfter[index] != regime { break }
-                                if recenter && abs(mid - center) / center * 1e4 > recenterTrigger { break }
-                                let closeTime = openTime + intervalMs - 1
-                                if guardMayScale && Double(nextFundingTime - closeTime - 1) <= guardWindowMs { break }
-                                if !(mid > bandLow && mid < bandHigh) { break }
-                                let value = equity(at: mid)
-                                let cap = capEnabled ? value * capFraction : Double.infinity
-                                let marginCap = max(0, value) * leverage
-                                let longHeld = longQuantity * mid
-                                let shortHeld = shortQuantity * mid
-                                if !(allIncluded && longHeld + longNotional <= cap && shortHeld + shortNotional <= cap
-                                    && longHeld + shortHeld + longNotional + shortNotional <= marginCap)
-                                {
-                                    // The general path's second test: do the caps let the same rungs through?
-                                    guard capsKeepSelection(longHeld: longHeld, shortHeld: shortHeld, cap: cap, marginCap: marginCap) else { break }
-                                    (longNotional, shortNotional, allIncluded) = (desiredLongNotional, desiredShortNotional, allRungsIncluded)
-                                }
-                                marks.add(time: closeTime, equity: value)
-                                if recordCurve { recorded.append(time: closeTime, equity: value) }
-                                index += 1
-                            }
-                        }
-                    }
-                }
+        var previousClose = firstPrevious
+        while index < end {
+            let openTime = openTimes[index]
+            if openTime >= nextFundingTime { break }
+            let barHigh = high[index]
+            let barLow = low[index]
+            if min(barLow, previousClose) <= highestDown || max(barHigh, previousClose) >= lowestUp { break }
+            if inMarket && !(barLow > ranges.liquidationLow && barHigh < ranges.liquidationHigh) {
+                let held = longQuantity + shortQuantity
+                if equity(at: barLow) < held * barLow * maintenance || equity(at: barHigh) < held * barHigh * maintenance { break }
             }
+            let mid = close[index]
+            if let regimeAfter, regimeAfter[index] != regime { break }
+            if !(mid > ranges.midLow && mid < ranges.midHigh) {
+                if recenter && abs(mid - center) / center * 1e4 > recenterTrigger { break }
+                if !(mid > bandLow && mid < bandHigh) { break }
+            }
+            let closeTime = openTime + intervalMs - 1
+            if guardMayScale && Double(nextFundingTime - closeTime - 1) <= guardWindowMs { break }
+            let value = equity(at: mid)
+            let cap = capEnabled ? value * capFraction : Double.infinity
+            let marginCap = max(0, value) * leverage
+            let longHeld = longQuantity * mid
+            let shortHeld = shortQuantity * mid
+            if !(allIncluded && longHeld + longNotional <= cap && shortHeld + shortNotional <= cap
+                && longHeld + shortHeld + longNotional + shortNotional <= marginCap)
+            {
+                // The general path's second test: do the caps let the same rungs through?
+                guard capsKeepSelection(longHeld: longHeld, shortHeld: shortHeld, cap: cap, marginCap: marginCap) else { break }
+                (longNotional, shortNotional, allIncluded) = (desiredLongNotional, desiredShortNotional, allRungsIncluded)
+            }
+            statistics.add(time: closeTime, equity: value)
+            if recordCurve { curve.append(time: closeTime, equity: value) }
+            previousClose = mid
+            index += 1
         }
         if inMarket { activity.barsInMarket += index - start }
         return index

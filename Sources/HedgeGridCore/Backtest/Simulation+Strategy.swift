@@ -1,16 +1,16 @@
 /// The strategy's decision at each bar close (spec section 2, steps 2 to 10).
 extension Simulation {
     mutating func decide(after index: Int, equity: Double) {
-        let mid = bars.close[index]
+        let mid = columns.close[index]
         if let limits = parameters.riskLimits, gateIsClosed(limits, index: index, equity: equity) {
             cancelEntries(index: index)
             return
         }
         // Without regime detection no indicator is needed, so trading starts at once.
         var regime = Regime.sideways
-        if let regimes {
+        if let regimes, let regimeAfter {
             guard index >= regimes.warmFrom else { return }
-            regime = regimes.regimes[index]
+            regime = regimeAfter[index]
         }
 
         if let current = center {
@@ -21,10 +21,10 @@ extension Simulation {
         var longScale = 1.0
         var shortScale = 1.0
         if parameters.fundingGuardEnabled && fundingIndex < funding.count
-            && Double(funding.times[fundingIndex] - bars.closeTime(index) - 1) <= parameters.fundingWindowMinutes * 60_000
+            && Double(funding.times[fundingIndex] - columns.closeTime(index) - 1) <= parameters.fundingWindowMinutes * 60_000
             && fundingGuardMayScale()
         {
-            let now = bars.closeTime(index) + 1
+            let now = columns.closeTime(index) + 1
             let minutes = Double(funding.times[fundingIndex] - now) / 60_000
             let guardrail = FundingGuard(windowMinutes: parameters.fundingWindowMinutes, maxCostBps: parameters.fundingMaxCostBps)
             // The rate of the coming settlement is not known yet: the last settled one stands in for it.
@@ -191,7 +191,7 @@ extension Simulation {
 
     /// Checks the risk gates at this close; closes them when a limit is crossed.
     mutating func gateIsClosed(_ limits: RiskLimits, index: Int, equity: Double) -> Bool {
-        let now = bars.closeTime(index)
+        let now = columns.closeTime(index)
         if now < gateClosedUntil { return true }
         if gateClosedUntil != Int64.min {
             // Reopening: the drawdown is measured from here on.
@@ -205,8 +205,8 @@ extension Simulation {
             return true
         }
         if let maxMove = limits.circuitBreakerMovePct, index >= limits.circuitBreakerWindowMinutes {
-            let before = bars.close[index - limits.circuitBreakerWindowMinutes]
-            if before > 0, abs(bars.close[index] - before) / before * 100 > maxMove {
+            let before = columns.close[index - limits.circuitBreakerWindowMinutes]
+            if before > 0, abs(columns.close[index] - before) / before * 100 > maxMove {
                 gateClosedUntil = now + Int64(limits.circuitBreakerCooldownMinutes * 60_000)
                 riskHalts += 1
                 return true
@@ -218,7 +218,7 @@ extension Simulation {
     /// Cancels every resting entry (exits stay).
     mutating func cancelEntries(index: Int) {
         guard !entries.isEmpty else { return }
-        for entry in entries { recordOrder(entry, .cancelled, time: bars.closeTime(index)) }
+        for entry in entries { recordOrder(entry, .cancelled, time: columns.closeTime(index)) }
         entries.removeAll()
         boundsDirty = true
         decisionValid = false
@@ -281,7 +281,7 @@ extension Simulation {
             }
             if allSelected { return }
         }
-        let time = bars.closeTime(index)
+        let time = columns.closeTime(index)
         let step = center! * parameters.gridStepBps / 1e4
         var position = 0
         while position < entries.count {

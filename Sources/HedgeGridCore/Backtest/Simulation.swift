@@ -28,7 +28,8 @@ struct Simulation {
     let parameters: HedgeGridParameters
     let exchange: ExchangeSettings
     let filters: InstrumentFilters
-    let bars: BarSeries
+    /// The bars, as plain memory for the length of the run.
+    let columns: BarColumns
     let funding: FundingSeries
     let trades: TradeSeries
     let startIndex: Int
@@ -39,6 +40,8 @@ struct Simulation {
 
     /// The regime after each bar (computed for the whole series up front), when regime detection is on.
     let regimes: RegimeSeries?
+    /// `regimes`' regime after each bar as plain memory (nil without regime detection).
+    let regimeAfter: UnsafePointer<Regime>?
     var center: Double?
     var entries: [Entry] = []
     var exits: [ExitPair] = []
@@ -104,42 +107,48 @@ struct Simulation {
     var desiredLongNotional = 0.0
     var desiredShortNotional = 0.0
 
-    init(engine: BacktestEngine, bars: BarSeries, funding: FundingSeries, trades: TradeSeries, startIndex: Int, indicators: IndicatorCache?) {
+    /// `regimes` and `regimeAfter` are the same regimes (`regimeAfter` the memory of `regimes.regimes`);
+    /// `columns` and `regimeAfter` must stay valid for the simulation's life.
+    init(
+        engine: BacktestEngine, columns: BarColumns, regimes: RegimeSeries?, regimeAfter: UnsafePointer<Regime>?, funding: FundingSeries,
+        trades: TradeSeries, startIndex: Int
+    ) {
         self.engine = engine
         self.parameters = engine.parameters
         self.exchange = engine.exchange
         self.filters = engine.exchange.filters
-        self.bars = bars
+        self.columns = columns
         self.funding = funding
         self.trades = trades
         self.startIndex = startIndex
         self.selectionBuffers = SelectionBuffers(levelsLong: engine.parameters.gridLevelsLong, levelsShort: engine.parameters.gridLevelsShort)
-        self.regimes = engine.parameters.regimeEnabled ? RegimeSeries(bars: bars, parameters: engine.parameters.regime, indicators: indicators) : nil
+        self.regimes = regimes
+        self.regimeAfter = regimeAfter
         self.balance = engine.exchange.startingBalance
         self.equityPeak = engine.exchange.startingBalance
-        let startTime = startIndex < bars.count ? bars.openTimes[startIndex] : (bars.openTimes.last ?? 0)
+        let startTime = startIndex < columns.count ? columns.openTimes[startIndex] : (columns.count > 0 ? columns.openTimes[columns.count - 1] : 0)
         self.curve = EquityCurve(startTime: startTime, initialEquity: engine.exchange.startingBalance)
         self.statistics = EquityStatistics(startTime: startTime, initialEquity: engine.exchange.startingBalance)
         if engine.recordEquityCurve {
-            curve.times.reserveCapacity(max(0, bars.count - startIndex))
-            curve.equity.reserveCapacity(max(0, bars.count - startIndex))
+            curve.times.reserveCapacity(max(0, columns.count - startIndex))
+            curve.equity.reserveCapacity(max(0, columns.count - startIndex))
         }
     }
 
     /// Runs to the end, or returns nil as soon as `shouldStop` (asked every 4,096 bars) says so.
     mutating func run(shouldStop: (() -> Bool)? = nil) -> BacktestResult? {
         // Funding settled before the start is history; its last rate is known.
-        let startTime = startIndex < bars.count ? bars.openTimes[startIndex] : Int64.max
+        let startTime = startIndex < columns.count ? columns.openTimes[startIndex] : Int64.max
         while fundingIndex < funding.count && funding.times[fundingIndex] <= startTime - 1 {
             lastKnownFundingRate = funding.rates[fundingIndex]
             fundingIndex += 1
         }
         var index = startIndex
-        while index < bars.count {
+        while index < columns.count {
             if index & 4095 == 0, let shouldStop, shouldStop() { return nil }
             // Quiet bars in bulk, never past the next stop check; then the first bar that is not quiet in full.
-            let next = runQuietBars(from: index, to: min(bars.count, (index | 4095) + 1))
-            if next > index && (next == bars.count || next & 4095 == 0) {
+            let next = runQuietBars(from: index, to: min(columns.count, (index | 4095) + 1))
+            if next > index && (next == columns.count || next & 4095 == 0) {
                 index = next
                 continue
             }
@@ -152,7 +161,7 @@ struct Simulation {
         return BacktestResult(
             metrics: metrics, equity: curve, roundTrips: roundTrips, fills: fills, orders: orders, fillCount: fillCount,
             droppedRungs: droppedRungs, postOnlyRejections: postOnlyRejections, liquidations: liquidations, riskHalts: riskHalts,
-            bars: max(0, bars.count - startIndex))
+            bars: max(0, columns.count - startIndex))
     }
 
     /// One bar in full: funding, fills along its path, liquidation, the equity mark, the decision.
@@ -160,10 +169,10 @@ struct Simulation {
         settleFunding(before: index)
         fillOrders(in: index)
         if checkLiquidation(in: index) { liquidations += 1 }
-        let close = bars.close[index]
+        let close = columns.close[index]
         let equity = equity(at: close)
-        statistics.add(time: bars.closeTime(index), equity: equity)
-        if engine.recordEquityCurve { curve.append(time: bars.closeTime(index), equity: equity) }
+        statistics.add(time: columns.closeTime(index), equity: equity)
+        if engine.recordEquityCurve { curve.append(time: columns.closeTime(index), equity: equity) }
         if long.quantity > 0 || short.quantity > 0 { activity.barsInMarket += 1 }
         decide(after: index, equity: equity)
     }
@@ -183,10 +192,10 @@ struct Simulation {
     /// Settles every funding time up to this bar's open, at the bar's open price: each side pays
     /// or receives quantity * mark * rate (LONG pays when the rate is positive, SHORT receives).
     mutating func settleFunding(before index: Int) {
-        let open = bars.openTimes[index]
+        let open = columns.openTimes[index]
         while fundingIndex < funding.count && funding.times[fundingIndex] <= open {
             let rate = funding.rates[fundingIndex]
-            let mark = bars.open[index]
+            let mark = columns.open[index]
             let paid = (long.quantity - short.quantity) * mark * rate
             balance -= paid
             activity.fundingPaid += paid
@@ -202,12 +211,12 @@ struct Simulation {
     mutating func checkLiquidation(in index: Int) -> Bool {
         guard long.quantity > 0 || short.quantity > 0 else { return false }
         let held = long.quantity + short.quantity
-        let low = bars.low[index]
+        let low = columns.low[index]
         if equity(at: low) < held * low * exchange.maintenanceMarginRate {
             liquidate(at: low, index: index)
             return true
         }
-        let high = bars.high[index]
+        let high = columns.high[index]
         if equity(at: high) < held * high * exchange.maintenanceMarginRate {
             liquidate(at: high, index: index)
             return true
@@ -217,7 +226,7 @@ struct Simulation {
 
     /// Closes both sides at `price` (taker fee). Each open entry fill becomes a round trip.
     mutating func liquidate(at price: Double, index: Int) {
-        let time = bars.openTimes[index]
+        let time = columns.openTimes[index]
         for side in [PositionSide.long, .short] {
             let quantity = side == .long ? long.quantity : short.quantity
             guard quantity > 0 else { continue }
