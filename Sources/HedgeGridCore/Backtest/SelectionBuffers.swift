@@ -95,7 +95,7 @@ final class SelectionBuffers {
     }
 
     /// Whether a resting entry is one of the selected rungs, as it is.
-    func isSelected(_ entry: Simulation.Entry, in ladder: GridLadder) -> Bool {
+    @inline(__always) func isSelected(_ entry: Simulation.Entry, in ladder: GridLadder) -> Bool {
         let long = entry.side == .long
         guard (long ? selectedLongStamp[entry.level] : selectedShortStamp[entry.level]) == stamp else { return false }
         let position = Int(long ? selectedLong[entry.level] : selectedShort[entry.level])
@@ -119,7 +119,7 @@ final class SelectionBuffers {
     }
 
     /// Whether the first `count` selected rungs, `longCount` of them longs, are the last reconciled ones.
-    func currentEqualsPrevious(count: Int, longCount: Int) -> Bool {
+    @inline(__always) func currentEqualsPrevious(count: Int, longCount: Int) -> Bool {
         guard longCount == previousLongCount && count == previousCount else { return false }
         for offset in 0..<count where current[offset] != previous[offset] { return false }
         return true

@@ -154,14 +154,19 @@ extension Simulation {
         // Nothing rests within reach of this segment.
         if falling ? end > highestDownTrigger : end < lowestUpTrigger { return }
         let through = exchange.tradeThroughBps / 1e4
+        // The reached orders go to the front of the reused buffer (no clearing between segments).
         var triggers: [Trigger] = []
         swap(&triggers, &triggerBuffer)
-        triggers.removeAll(keepingCapacity: true)
         defer { swap(&triggers, &triggerBuffer) }
+        var reachedCount = 0
+        func reach(_ trigger: Trigger) {
+            if reachedCount < triggers.count { triggers[reachedCount] = trigger } else { triggers.append(trigger) }
+            reachedCount += 1
+        }
         for entry in entries where entry.activeFrom <= index && (entry.side == .long) == falling {
             // A buy limit needs the price down to price * (1 - tt); a sell limit up to price * (1 + tt).
             let reached = falling ? end <= entry.price * (1 - through) : end >= entry.price * (1 + through)
-            if reached { triggers.append(Trigger(level: entry.price, kind: .entry, id: entry.id)) }
+            if reached { reach(Trigger(level: entry.price, kind: .entry, id: entry.id)) }
         }
         // Exits are many; look at them only when the segment reaches the nearest one.
         let reachesExits = falling ? end <= exitDownTrigger : end >= exitUpTrigger
@@ -171,22 +176,31 @@ extension Simulation {
                 let takeProfitFalling = pair.side == .short
                 if takeProfitFalling == falling {
                     let reached = falling ? end <= pair.takeProfit * (1 - through) : end >= pair.takeProfit * (1 + through)
-                    if reached { triggers.append(Trigger(level: pair.takeProfit, kind: .takeProfit, id: pair.id)) }
+                    if reached { reach(Trigger(level: pair.takeProfit, kind: .takeProfit, id: pair.id)) }
                 } else if let stop = pair.stop {
                     let reached = falling ? end <= stop : end >= stop
-                    if reached { triggers.append(Trigger(level: stop, kind: .stop, id: pair.id)) }
+                    if reached { reach(Trigger(level: stop, kind: .stop, id: pair.id)) }
                 }
             }
         }
-        guard !triggers.isEmpty else { return }
-        if triggers.count > 1 {
-            triggers.sort { left, right in
-                if left.level != right.level { return falling ? left.level > right.level : left.level < right.level }
-                if left.kind != right.kind { return left.kind.rawValue < right.kind.rawValue }
-                return left.id < right.id
+        guard reachedCount > 0 else { return }
+        // In the order the price meets them: by level, then entries before take profits before
+        // stops, then by id (a strict order, so any sort gives the same sequence).
+        func precedes(_ left: Trigger, _ right: Trigger) -> Bool {
+            if left.level != right.level { return falling ? left.level > right.level : left.level < right.level }
+            if left.kind != right.kind { return left.kind.rawValue < right.kind.rawValue }
+            return left.id < right.id
+        }
+        if reachedCount == 2 {
+            if precedes(triggers[1], triggers[0]) { triggers.swapAt(0, 1) }
+        } else if reachedCount > 2 {
+            triggers.withUnsafeMutableBufferPointer { buffer in
+                var reached = UnsafeMutableBufferPointer(rebasing: buffer[0..<reachedCount])
+                reached.sort(by: precedes)
             }
         }
-        for trigger in triggers {
+        for offset in 0..<reachedCount {
+            let trigger = triggers[offset]
             switch trigger.kind {
             case .entry:
                 guard let position = entries.firstIndex(where: { $0.id == trigger.id }) else { continue }
