@@ -79,69 +79,14 @@ extension AverageDirectionalIndex {
     public static func series(high: [Double], low: [Double], close: [Double], period: Int) -> [Double] {
         precondition(period >= 1, "ADX period must be >= 1")
         let count = close.count
-        let keep = 1 - 1 / Double(period)
-        let reciprocal = 1 / Double(period)
         guard count > 0 else { return [] }
         return [Double](unsafeUninitializedCapacity: count) { output, initialized in
             high.withUnsafeBufferPointer { high in
                 low.withUnsafeBufferPointer { low in
                     close.withUnsafeBufferPointer { close in
-                        var smoothedRange = 0.0
-                        var smoothedPlus = 0.0
-                        var smoothedMinus = 0.0
-                        var dxSum = 0.0
-                        var value = 0.0
-                        @inline(__always) func movements(_ index: Int) -> (plus: Double, minus: Double, range: Double) {
-                            let up = high[index] - high[index - 1]
-                            let down = low[index - 1] - low[index]
-                            let plusMove = up > down && up > 0 ? up : 0
-                            let minusMove = down > up && down > 0 ? down : 0
-                            return (plusMove, minusMove, AverageTrueRange.trueRange(high: high[index], low: low[index], previousClose: close[index - 1]))
-                        }
-                        // DX = 100 |+DI - -DI| / (+DI + -DI); the smoothed true range cancels out of the ratio.
-                        @inline(__always) func dx() -> Double {
-                            let total = smoothedPlus + smoothedMinus
-                            return total > 0 && smoothedRange > 0 ? 100 * abs(smoothedPlus - smoothedMinus) / total : 0
-                        }
-                        // Three phases, so the steady state runs without a phase test per bar: plain
-                        // sums up to bar n, then Wilder smoothing with DX summed until bar 2n - 1,
-                        // then the ADX smoothed too.
-                        let sumsEnd = min(period, count - 1)
-                        output.baseAddress!.initialize(repeating: 0, count: min(count, max(sumsEnd, 0) + 1))
-                        if sumsEnd >= 1 {
-                            for index in 1...sumsEnd {
-                                let move = movements(index)
-                                smoothedRange += move.range
-                                smoothedPlus += move.plus
-                                smoothedMinus += move.minus
-                            }
-                        }
-                        if count > period {
-                            dxSum += dx()
-                            if period == 1 { value = dxSum / Double(period) }
-                            output[period] = value
-                        }
-                        let dxEnd = min(2 * period, count)
-                        if period + 1 < dxEnd {
-                            for index in (period + 1)..<dxEnd {
-                                let move = movements(index)
-                                smoothedRange = smoothedRange * keep + move.range
-                                smoothedPlus = smoothedPlus * keep + move.plus
-                                smoothedMinus = smoothedMinus * keep + move.minus
-                                dxSum += dx()
-                                if index == 2 * period - 1 { value = dxSum / Double(period) }
-                                output[index] = value
-                            }
-                        }
-                        if dxEnd < count {
-                            for index in dxEnd..<count {
-                                let move = movements(index)
-                                smoothedRange = smoothedRange * keep + move.range
-                                smoothedPlus = smoothedPlus * keep + move.plus
-                                smoothedMinus = smoothedMinus * keep + move.minus
-                                value = value * keep + dx() * reciprocal
-                                output[index] = value
-                            }
+                        var pass = AverageDirectionalIndexPass(period: period)
+                        for index in 0..<count {
+                            output.baseAddress![index] = pass.step(index, high: high.baseAddress!, low: low.baseAddress!, close: close.baseAddress!)
                         }
                     }
                 }

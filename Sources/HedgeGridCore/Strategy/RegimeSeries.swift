@@ -1,5 +1,5 @@
 /// The regime after every bar's close, worked out for a whole series in one pass over the
-/// indicator series (for one backtest, the EMAs are computed within that pass): the same regimes,
+/// indicator series (for one backtest, the EMAs and the ADX are computed within that pass): the same regimes,
 /// bit for bit, as feeding a `RegimeDetector` bar by bar (a test holds them equal). With an
 /// `IndicatorCache` the indicators are computed once per period and shared by every backtest over
 /// the same bars.
@@ -13,8 +13,6 @@ public struct RegimeSeries: Sendable, Equatable {
     public init(bars: BarSeries, parameters: RegimeDetector.Parameters, indicators: IndicatorCache? = nil) {
         let count = bars.count
         let cache = indicators.flatMap { $0.isOf(bars) ? $0 : nil }
-        let adx = cache?.adx(period: parameters.adxLength)
-            ?? AverageDirectionalIndex.series(high: bars.high, low: bars.low, close: bars.close, period: parameters.adxLength)
         // The detector's rules: nothing until both EMAs are warm; then sideways while the ADX is warm
         // and under the threshold, else the spread outside the hysteresis band decides.
         let emasWarm = max(parameters.emaFast, parameters.emaSlow) - 1
@@ -24,17 +22,17 @@ public struct RegimeSeries: Sendable, Equatable {
         @inline(__always) func after(_ regime: Regime, index: Int, fast: Double, slow: Double, adx: Double) -> Regime {
             guard index >= emasWarm else { return regime }
             if index >= adxWarm && adx < threshold { return .sideways }
-            let spread = slow != 0 ? (fast - slow) / slow * 1e4 : 0
-            return abs(spread) < hysteresis ? regime : (spread > 0 ? .up : .down)
+            return Self.regime(after: regime, fast: fast, slow: slow, hysteresisBps: hysteresis)
         }
         warmFrom = min(count, max(parameters.emaFast, parameters.emaSlow, parameters.atrLength) - 1)
         regimes = [Regime](unsafeUninitializedCapacity: count) { output, initialized in
-            adx.withUnsafeBufferPointer { adx in
-                var regime = Regime.sideways
-                if let cache {
-                    // A study's trials share the EMA series.
-                    let fast = cache.closeEMA(period: parameters.emaFast)
-                    let slow = cache.closeEMA(period: parameters.emaSlow)
+            var regime = Regime.sideways
+            if let cache {
+                // A study's trials share the EMA and ADX series.
+                let adx = cache.adx(period: parameters.adxLength)
+                let fast = cache.closeEMA(period: parameters.emaFast)
+                let slow = cache.closeEMA(period: parameters.emaSlow)
+                adx.withUnsafeBufferPointer { adx in
                     fast.withUnsafeBufferPointer { fast in
                         slow.withUnsafeBufferPointer { slow in
                             for index in 0..<count {
@@ -43,30 +41,60 @@ public struct RegimeSeries: Sendable, Equatable {
                             }
                         }
                     }
-                } else {
-                    // One backtest: both EMAs computed on the way, with `ExponentialMovingAverage.series`'s
-                    // arithmetic (an SMA seed, then value += smoothing * (close - value)), without their series.
-                    var fast = (period: parameters.emaFast, smoothing: 2.0 / Double(parameters.emaFast + 1), seed: 0.0, value: 0.0)
-                    var slow = (period: parameters.emaSlow, smoothing: 2.0 / Double(parameters.emaSlow + 1), seed: 0.0, value: 0.0)
-                    @inline(__always) func update(_ ema: inout (period: Int, smoothing: Double, seed: Double, value: Double), _ index: Int, _ close: Double) {
-                        if index < ema.period {
-                            ema.seed += close
-                            if index == ema.period - 1 { ema.value = ema.seed / Double(ema.period) }
-                        } else {
-                            ema.value += ema.smoothing * (close - ema.value)
-                        }
+                }
+            } else {
+                // One backtest: the EMAs and the ADX computed on the way, without their series: the
+                // EMAs with `ExponentialMovingAverage.series`'s arithmetic (an SMA seed, then
+                // value += smoothing * (close - value)), the ADX by `AverageDirectionalIndexPass`.
+                var fast = (period: parameters.emaFast, smoothing: 2.0 / Double(parameters.emaFast + 1), seed: 0.0, value: 0.0)
+                var slow = (period: parameters.emaSlow, smoothing: 2.0 / Double(parameters.emaSlow + 1), seed: 0.0, value: 0.0)
+                @inline(__always) func update(_ ema: inout (period: Int, smoothing: Double, seed: Double, value: Double), _ index: Int, _ close: Double) {
+                    if index < ema.period {
+                        ema.seed += close
+                        if index == ema.period - 1 { ema.value = ema.seed / Double(ema.period) }
+                    } else {
+                        ema.value += ema.smoothing * (close - ema.value)
                     }
-                    bars.close.withUnsafeBufferPointer { close in
-                        for index in 0..<count {
-                            update(&fast, index, close[index])
-                            update(&slow, index, close[index])
-                            regime = after(regime, index: index, fast: fast.value, slow: slow.value, adx: adx[index])
-                            (output.baseAddress! + index).initialize(to: regime)
-                        }
+                }
+                var adx = AverageDirectionalIndexPass(period: parameters.adxLength)
+                // Bars from `steady` on are past every warm-up: no phase to ask per bar.
+                let steady = min(count, max(parameters.emaFast, parameters.emaSlow, 2 * parameters.adxLength))
+                bars.withColumns { columns in
+                    let (high, low, close) = (columns.high, columns.low, columns.close)
+                    for index in 0..<steady {
+                        update(&fast, index, close[index])
+                        update(&slow, index, close[index])
+                        let strength = adx.step(index, high: high, low: low, close: close)
+                        regime = after(regime, index: index, fast: fast.value, slow: slow.value, adx: strength)
+                        (output.baseAddress! + index).initialize(to: regime)
+                    }
+                    for index in steady..<count {
+                        fast.value += fast.smoothing * (close[index] - fast.value)
+                        slow.value += slow.smoothing * (close[index] - slow.value)
+                        let strength = adx.steadyStep(index, high: high, low: low, close: close)
+                        regime = strength < threshold ? .sideways : Self.regime(after: regime, fast: fast.value, slow: slow.value, hysteresisBps: hysteresis)
+                        (output.baseAddress! + index).initialize(to: regime)
                     }
                 }
             }
             initialized = count
         }
+    }
+
+    /// The detector's spread rule: the spread (fast - slow) / slow * 1e4 bp inside the hysteresis
+    /// band keeps `regime`, outside it says up or down by its sign. It is first asked without the
+    /// division, with a margin (1e-9 of the band) far wider than the rounding; only a spread at
+    /// the band's edge is divided out. The answer is the exact formula's in every case.
+    @inline(__always)
+    static func regime(after regime: Regime, fast: Double, slow: Double, hysteresisBps hysteresis: Double) -> Regime {
+        let difference = fast - slow
+        if hysteresis > 1e-6 && hysteresis.isFinite && slow != 0 {
+            let scaled = abs(difference) * 1e4
+            let edge = hysteresis * abs(slow)
+            if scaled < edge * (1 - 1e-9) { return regime }
+            if scaled > edge * (1 + 1e-9) && scaled.isFinite { return (difference > 0) == (slow > 0) ? .up : .down }
+        }
+        let spread = slow != 0 ? difference / slow * 1e4 : 0
+        return abs(spread) < hysteresis ? regime : (spread > 0 ? .up : .down)
     }
 }

@@ -1,4 +1,4 @@
-import HedgeGridCore
+@testable import HedgeGridCore
 import Testing
 
 /// The whole-series regime pass gives exactly the detector's regimes, bar by bar.
@@ -35,5 +35,41 @@ import Testing
         let series = RegimeSeries(bars: bars, parameters: RegimeDetector.Parameters())
         #expect(series.warmFrom == 10)
         #expect(series.regimes == Array(repeating: .sideways, count: 10))
+    }
+}
+
+/// The spread rule asked without its division answers as the formula does, also at the band's edge.
+@Suite struct RegimeSpreadRuleTests {
+    /// The detector's formula, as written in the spec.
+    static func formula(_ regime: Regime, fast: Double, slow: Double, hysteresis: Double) -> Regime {
+        let spread = slow != 0 ? (fast - slow) / slow * 1e4 : 0
+        return abs(spread) < hysteresis ? regime : (spread > 0 ? .up : .down)
+    }
+
+    @Test func answersAsTheFormulaDoesNearAndFarFromTheEdge() {
+        var state: UInt64 = 3
+        func uniform() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var atTheEdge = 0
+        for _ in 0..<50_000 {
+            let slow = 0.001 + uniform() * 50_000
+            let hysteresis = [0.0, 1e-7, 0.5, 35, 120][Int(uniform() * 5)]
+            // Spreads from far inside to far outside the band, many within a few ulps of its edge.
+            let sign = uniform() < 0.5 ? -1.0 : 1.0
+            let relative = uniform() < 0.5 ? (1 + (uniform() - 0.5) * 1e-13) : uniform() * 3
+            let fast = slow * (1 + sign * hysteresis / 1e4 * relative)
+            if abs(relative - 1) < 1e-12 && hysteresis > 1 { atTheEdge += 1 }
+            for previous in [Regime.sideways, .up, .down] {
+                let expected = Self.formula(previous, fast: fast, slow: slow, hysteresis: hysteresis)
+                #expect(RegimeSeries.regime(after: previous, fast: fast, slow: slow, hysteresisBps: hysteresis) == expected, "fast \(fast) slow \(slow) band \(hysteresis)")
+            }
+        }
+        #expect(atTheEdge > 5_000)
+        // A zero slow EMA has a zero spread; equal EMAs sit inside any positive band.
+        #expect(RegimeSeries.regime(after: .up, fast: 3, slow: 0, hysteresisBps: 35) == .up)
+        #expect(RegimeSeries.regime(after: .down, fast: 0, slow: 0, hysteresisBps: 0) == .down)
+        #expect(RegimeSeries.regime(after: .up, fast: 5, slow: 5, hysteresisBps: 35) == .up)
     }
 }
