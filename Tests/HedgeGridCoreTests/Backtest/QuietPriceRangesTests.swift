@@ -1,4 +1,5 @@
 @testable import HedgeGridCore
+import HedgeGridTestSupport
 import Testing
 
 /// The quiet bars' price ranges: a price inside one passes the exact test it stands for, and the
@@ -17,11 +18,8 @@ import Testing
     }
 
     @Test func pricesInsideTheLiquidationRangeDoNotLiquidateAndTheRangeIsTight() {
-        var state: UInt64 = 7
-        func uniform() -> Double {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Double(state >> 11) / Double(1 << 53)
-        }
+        var random = SeededUniform(seed: 7)
+        func uniform() -> Double { random.next() }
         var boundariesSeen = 0
         for _ in 0..<2_000 {
             // Accounts from comfortable to nearly wiped out, net long, net short or hedged.

@@ -1,4 +1,5 @@
 @testable import HedgeGridCore
+import HedgeGridTestSupport
 import Testing
 
 /// The whole-series regime pass gives exactly the detector's regimes, bar by bar.
@@ -47,11 +48,8 @@ import Testing
     }
 
     @Test func answersAsTheFormulaDoesNearAndFarFromTheEdge() {
-        var state: UInt64 = 3
-        func uniform() -> Double {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Double(state >> 11) / Double(1 << 53)
-        }
+        var random = SeededUniform(seed: 3)
+        func uniform() -> Double { random.next() }
         var atTheEdge = 0
         for _ in 0..<50_000 {
             let slow = 0.001 + uniform() * 50_000
