@@ -20,6 +20,13 @@ final class SelectionBuffers {
     private let restingShortStamp: UnsafeMutablePointer<UInt32>
     /// The current reconciliation's stamp (0 is never one).
     private var stamp: UInt32 = 0
+    /// Levels whose entry filled since the last reconciliation carry the current fill mark.
+    private let filledLongMark: UnsafeMutablePointer<UInt32>
+    private let filledShortMark: UnsafeMutablePointer<UInt32>
+    private var fillMark: UInt32 = 1
+    /// Ladder positions the incremental reconciliation cancels and places (scratch).
+    let cancelPositions: UnsafeMutablePointer<Int32>
+    let placePositions: UnsafeMutablePointer<Int32>
     private let levelsLong: Int
     private let levelsShort: Int
     /// Longs and all rungs in `previous` (-1: no reconciliation yet).
@@ -45,6 +52,12 @@ final class SelectionBuffers {
         selectedShortStamp = .allocate(capacity: self.levelsShort)
         restingLongStamp = .allocate(capacity: self.levelsLong)
         restingShortStamp = .allocate(capacity: self.levelsShort)
+        filledLongMark = .allocate(capacity: self.levelsLong)
+        filledLongMark.initialize(repeating: 0, count: self.levelsLong)
+        filledShortMark = .allocate(capacity: self.levelsShort)
+        filledShortMark.initialize(repeating: 0, count: self.levelsShort)
+        cancelPositions = .allocate(capacity: capacity)
+        placePositions = .allocate(capacity: capacity)
         clearStamps()
     }
 
@@ -66,6 +79,30 @@ final class SelectionBuffers {
         selectedShortStamp.deallocate()
         restingLongStamp.deallocate()
         restingShortStamp.deallocate()
+        filledLongMark.deallocate()
+        filledShortMark.deallocate()
+        cancelPositions.deallocate()
+        placePositions.deallocate()
+    }
+
+    /// Notes that the entry resting at a level filled.
+    func markFilled(_ side: PositionSide, level: Int) {
+        if side == .long { filledLongMark[level] = fillMark } else { filledShortMark[level] = fillMark }
+    }
+
+    /// Whether the entry at a level filled since the last reconciliation.
+    @inline(__always) func wasFilled(_ side: PositionSide, level: Int) -> Bool {
+        (side == .long ? filledLongMark[level] : filledShortMark[level]) == fillMark
+    }
+
+    /// Starts a new span between reconciliations: no level has filled in it yet.
+    func forgetFills() {
+        fillMark &+= 1
+        if fillMark == 0 {
+            filledLongMark.update(repeating: 0, count: levelsLong)
+            filledShortMark.update(repeating: 0, count: levelsShort)
+            fillMark = 1
+        }
     }
 
     /// Starts a reconciliation: marks the level lookup of the first `total` positions of

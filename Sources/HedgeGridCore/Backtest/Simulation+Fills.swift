@@ -81,6 +81,7 @@ extension Simulation {
             }
         }
         if changed {
+            entriesAreLastReconciled = false
             boundsDirty = true
             decisionValid = false
         }
@@ -233,6 +234,7 @@ extension Simulation {
     }
 
     mutating func fillEntry(_ entry: Entry, index: Int) {
+        selectionBuffers.markFilled(entry.side, level: entry.level)
         let fee = entry.quantity * entry.price * exchange.makerFee
         balance -= fee
         activity.feesPaid += fee

@@ -36,6 +36,7 @@ extension Simulation {
         if key != ladderKey {
             ladder = buildLadder(key)
             ladderKey = key
+            entriesAreLastReconciled = false  // the last selection's positions were in the old ladder
             droppedRungs = max(droppedRungs, ladder.dropped)
             decisionValid = false
             selectionBuffers.wantedCount = -1  // the wanted list was of the old ladder
@@ -220,6 +221,7 @@ extension Simulation {
         guard !entries.isEmpty else { return }
         for entry in entries { recordOrder(entry, .cancelled, time: columns.closeTime(index)) }
         entries.removeAll()
+        entriesAreLastReconciled = false
         boundsDirty = true
         decisionValid = false
     }
@@ -269,6 +271,17 @@ extension Simulation {
     /// than 1 bp in price or 1% in quantity are replaced, the rest cancelled. Cancels go in the
     /// entries' order, placements longs first, each side by level, as ids are handed out.
     mutating func reconcile(index: Int, selection: UnsafeMutablePointer<Int32>, longCount: Int, shortCount: Int) {
+        if entriesAreLastReconciled && !engine.generalPathOnly {
+            reconcileChanges(index: index, selection: selection, longCount: longCount, shortCount: shortCount)
+        } else {
+            reconcileInFull(index: index, selection: selection, longCount: longCount, shortCount: shortCount)
+        }
+        entriesAreLastReconciled = true
+        selectionBuffers.forgetFills()
+    }
+
+    /// `reconcile` from the resting entries themselves, whatever changed them.
+    mutating func reconcileInFull(index: Int, selection: UnsafeMutablePointer<Int32>, longCount: Int, shortCount: Int) {
         let lookup = selectionBuffers
         let ladder = self.ladder
         let total = longCount + shortCount
@@ -298,6 +311,86 @@ extension Simulation {
             let side: PositionSide = offset < longCount ? .long : .short
             let rung = side == .long ? ladder.long[Int(selection[offset])] : ladder.short[Int(selection[offset])]
             if lookup.isResting(side, level: rung.level) { continue }
+            let entry = Entry(id: nextID(), side: side, level: rung.level, price: rung.price, quantity: rung.quantity, step: step, activeFrom: index + 1)
+            entries.append(entry)
+            entriesAwaitingPostOnly = true
+            recordOrder(entry, .placed, time: time)
+        }
+        boundsDirty = true
+    }
+
+    /// `reconcile` when the resting entries are the last reconciled selection's, less the ones that
+    /// filled since, on the same ladder: the two selections (each side's positions ascending) are
+    /// compared in one pass, so only the rungs that changed are touched. The same cancels and
+    /// placements, in the same order, as `reconcileInFull` (a test runs both).
+    mutating func reconcileChanges(index: Int, selection: UnsafeMutablePointer<Int32>, longCount: Int, shortCount: Int) {
+        let buffers = selectionBuffers
+        let previous = buffers.previous
+        let ladder = self.ladder
+        var cancelCount = 0
+        var cancelLongCount = 0
+        var placeCount = 0
+        var placeLongCount = 0
+        for sideIndex in 0..<2 {
+            let side: PositionSide = sideIndex == 0 ? .long : .short
+            let rungs = sideIndex == 0 ? ladder.long : ladder.short
+            var last = sideIndex == 0 ? 0 : buffers.previousLongCount
+            let lastEnd = sideIndex == 0 ? buffers.previousLongCount : buffers.previousCount
+            var now = sideIndex == 0 ? 0 : longCount
+            let nowEnd = sideIndex == 0 ? longCount : longCount + shortCount
+            while last < lastEnd || now < nowEnd {
+                let was = last < lastEnd ? previous[last] : Int32.max
+                let wanted = now < nowEnd ? selection[now] : Int32.max
+                if was == wanted {
+                    // Still selected: it rests, unless it filled (then it is placed again).
+                    if buffers.wasFilled(side, level: rungs[Int(was)].level) {
+                        buffers.placePositions[placeCount] = wanted
+                        placeCount += 1
+                    }
+                    last += 1
+                    now += 1
+                } else if was < wanted {
+                    // No longer selected: cancelled, unless it filled.
+                    if !buffers.wasFilled(side, level: rungs[Int(was)].level) {
+                        buffers.cancelPositions[cancelCount] = was
+                        cancelCount += 1
+                    }
+                    last += 1
+                } else {
+                    buffers.placePositions[placeCount] = wanted
+                    placeCount += 1
+                    now += 1
+                }
+            }
+            if sideIndex == 0 {
+                cancelLongCount = cancelCount
+                placeLongCount = placeCount
+            }
+        }
+        guard cancelCount > 0 || placeCount > 0 else { return }
+        let time = columns.closeTime(index)
+        if cancelCount > 0 {
+            // In the entries' order, as the full reconciliation cancels.
+            func cancelled(_ entry: Entry) -> Bool {
+                let (range, rungs) = entry.side == .long ? (0..<cancelLongCount, ladder.long) : (cancelLongCount..<cancelCount, ladder.short)
+                for offset in range where rungs[Int(buffers.cancelPositions[offset])].level == entry.level { return true }
+                return false
+            }
+            var position = 0
+            while position < entries.count {
+                if cancelled(entries[position]) {
+                    recordOrder(entries[position], .cancelled, time: time)
+                    entries.remove(at: position)
+                } else {
+                    position += 1
+                }
+            }
+        }
+        let step = center! * parameters.gridStepBps / 1e4
+        for offset in 0..<placeCount {
+            let side: PositionSide = offset < placeLongCount ? .long : .short
+            let position = Int(buffers.placePositions[offset])
+            let rung = side == .long ? ladder.long[position] : ladder.short[position]
             let entry = Entry(id: nextID(), side: side, level: rung.level, price: rung.price, quantity: rung.quantity, step: step, activeFrom: index + 1)
             entries.append(entry)
             entriesAwaitingPostOnly = true

@@ -97,6 +97,9 @@ struct Simulation {
     /// The last decision stays right while nothing it depends on moves: no fill or order change
     /// (`decisionValid`), the same ladder, mid between the same rung prices, and no cap binding.
     var decisionValid = false
+    /// The resting entries are the rungs of the last reconciled selection (`SelectionBuffers.previous`,
+    /// on the current ladder), less the ones that filled since (marked in `SelectionBuffers`).
+    var entriesAreLastReconciled = false
     /// Risk gates: the equity peak, and until when new entries are blocked (simulation time, ms).
     var equityPeak: Double
     var gateClosedUntil = Int64.min
@@ -256,6 +259,7 @@ struct Simulation {
         }
         exits.removeAll()
         entries.removeAll()
+        entriesAreLastReconciled = false
         boundsDirty = true
         exitBoundsDirty = true
         decisionValid = false

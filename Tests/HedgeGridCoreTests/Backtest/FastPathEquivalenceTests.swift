@@ -28,9 +28,23 @@ import Testing
                 ("funding guard", guarded), ("no recentering", noRecenter)]
     }
 
-    @Test(arguments: [1, 2] as [UInt64])
-    func shortcutsChangeNothing(seed: UInt64) async {
-        let bars = BarSeries.randomWalk(count: 15_000, price: 50, volatility: 0.002, seed: seed)
+    /// A random walk whose opens are its last closes, or (`gappedOpens`) move up to 0.3% away from
+    /// them, so entries placed at a close can cross the next open and take the post-only retries.
+    static func bars(seed: UInt64, gappedOpens: Bool) -> BarSeries {
+        var bars = BarSeries.randomWalk(count: 15_000, price: 50, volatility: 0.002, seed: seed)
+        guard gappedOpens else { return bars }
+        var random = SeededUniform(seed: seed)
+        for index in 1..<bars.count {
+            bars.open[index] = bars.close[index - 1] * (1 + (random.next() - 0.5) * 0.006)
+            bars.high[index] = max(bars.high[index], bars.open[index])
+            bars.low[index] = min(bars.low[index], bars.open[index])
+        }
+        return bars
+    }
+
+    @Test(arguments: zip([1, 2, 3] as [UInt64], [false, false, true]))
+    func shortcutsChangeNothing(seed: UInt64, gappedOpens: Bool) async {
+        let bars = Self.bars(seed: seed, gappedOpens: gappedOpens)
         var funding = FundingSeries()
         var time = bars.openTimes[0] + 8 * 3_600_000
         var sign = 1.0
@@ -52,6 +66,7 @@ import Testing
                 (engine.run(bars: bars, funding: funding, startIndex: 200), general.run(bars: bars, funding: funding, startIndex: 200))
             }
             #expect(fast.fillCount > 30, "\(name): the run should trade")
+            if gappedOpens { #expect(fast.postOnlyRejections > 20, "\(name): entries should cross the opens") }
             #expect(fast.fingerprint == slow.fingerprint, "\(name), seed \(seed)")
             #expect(fast.metrics == slow.metrics, "\(name), seed \(seed)")
         }
