@@ -20,13 +20,14 @@ final class SelectionBuffers {
     private let restingShortStamp: UnsafeMutablePointer<UInt32>
     /// The current reconciliation's stamp (0 is never one).
     private var stamp: UInt32 = 0
-    /// Levels whose entry filled since the last reconciliation carry the current fill mark.
-    private let filledLongMark: UnsafeMutablePointer<UInt32>
-    private let filledShortMark: UnsafeMutablePointer<UInt32>
-    private var fillMark: UInt32 = 1
-    /// Ladder positions the incremental reconciliation cancels and places (scratch).
-    let cancelPositions: UnsafeMutablePointer<Int32>
-    let placePositions: UnsafeMutablePointer<Int32>
+    /// The levels whose entry filled since the last reconciliation (longs as level, shorts as
+    /// -level; a level fills at most once in between, as nothing is placed).
+    let filledLevels: UnsafeMutablePointer<Int32>
+    private(set) var filledCount = 0
+    /// Each side's ladder positions the incremental reconciliation cancels and places, ascending
+    /// (scratch: [0] longs, [1] shorts).
+    let cancelled: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>)
+    let placed: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>)
     private let levelsLong: Int
     private let levelsShort: Int
     /// Longs and all rungs in `previous` (-1: no reconciliation yet).
@@ -52,12 +53,9 @@ final class SelectionBuffers {
         selectedShortStamp = .allocate(capacity: self.levelsShort)
         restingLongStamp = .allocate(capacity: self.levelsLong)
         restingShortStamp = .allocate(capacity: self.levelsShort)
-        filledLongMark = .allocate(capacity: self.levelsLong)
-        filledLongMark.initialize(repeating: 0, count: self.levelsLong)
-        filledShortMark = .allocate(capacity: self.levelsShort)
-        filledShortMark.initialize(repeating: 0, count: self.levelsShort)
-        cancelPositions = .allocate(capacity: capacity)
-        placePositions = .allocate(capacity: capacity)
+        filledLevels = .allocate(capacity: capacity)
+        cancelled = (.allocate(capacity: capacity), .allocate(capacity: capacity))
+        placed = (.allocate(capacity: capacity), .allocate(capacity: capacity))
         clearStamps()
     }
 
@@ -79,30 +77,23 @@ final class SelectionBuffers {
         selectedShortStamp.deallocate()
         restingLongStamp.deallocate()
         restingShortStamp.deallocate()
-        filledLongMark.deallocate()
-        filledShortMark.deallocate()
-        cancelPositions.deallocate()
-        placePositions.deallocate()
+        filledLevels.deallocate()
+        cancelled.0.deallocate()
+        cancelled.1.deallocate()
+        placed.0.deallocate()
+        placed.1.deallocate()
     }
 
     /// Notes that the entry resting at a level filled.
     func markFilled(_ side: PositionSide, level: Int) {
-        if side == .long { filledLongMark[level] = fillMark } else { filledShortMark[level] = fillMark }
-    }
-
-    /// Whether the entry at a level filled since the last reconciliation.
-    @inline(__always) func wasFilled(_ side: PositionSide, level: Int) -> Bool {
-        (side == .long ? filledLongMark[level] : filledShortMark[level]) == fillMark
+        precondition(filledCount < capacity, "more fills than entries since the last reconciliation")
+        filledLevels[filledCount] = Int32(side == .long ? level : -level)
+        filledCount += 1
     }
 
     /// Starts a new span between reconciliations: no level has filled in it yet.
     func forgetFills() {
-        fillMark &+= 1
-        if fillMark == 0 {
-            filledLongMark.update(repeating: 0, count: levelsLong)
-            filledShortMark.update(repeating: 0, count: levelsShort)
-            fillMark = 1
-        }
+        filledCount = 0
     }
 
     /// Starts a reconciliation: marks the level lookup of the first `total` positions of

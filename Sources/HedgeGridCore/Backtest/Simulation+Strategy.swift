@@ -320,65 +320,88 @@ extension Simulation {
     }
 
     /// `reconcile` when the resting entries are the last reconciled selection's, less the ones that
-    /// filled since, on the same ladder: the two selections (each side's positions ascending) are
-    /// compared in one pass, so only the rungs that changed are touched. The same cancels and
-    /// placements, in the same order, as `reconcileInFull` (a test runs both).
+    /// filled since, on the same ladder: each side's two selections (positions ascending) are
+    /// compared in one pass, then the few filled rungs are placed again if still selected (or not
+    /// cancelled, as they are gone). The same cancels and placements, in the same order, as
+    /// `reconcileInFull` (a test runs both).
     mutating func reconcileChanges(index: Int, selection: UnsafeMutablePointer<Int32>, longCount: Int, shortCount: Int) {
         let buffers = selectionBuffers
         let previous = buffers.previous
-        let ladder = self.ladder
-        var cancelCount = 0
-        var cancelLongCount = 0
-        var placeCount = 0
-        var placeLongCount = 0
+        var cancelCounts = (0, 0)
+        var placeCounts = (0, 0)
         for sideIndex in 0..<2 {
-            let side: PositionSide = sideIndex == 0 ? .long : .short
-            let rungs = sideIndex == 0 ? ladder.long : ladder.short
+            let cancelled = sideIndex == 0 ? buffers.cancelled.0 : buffers.cancelled.1
+            let placed = sideIndex == 0 ? buffers.placed.0 : buffers.placed.1
             var last = sideIndex == 0 ? 0 : buffers.previousLongCount
             let lastEnd = sideIndex == 0 ? buffers.previousLongCount : buffers.previousCount
             var now = sideIndex == 0 ? 0 : longCount
             let nowEnd = sideIndex == 0 ? longCount : longCount + shortCount
-            while last < lastEnd || now < nowEnd {
-                let was = last < lastEnd ? previous[last] : Int32.max
-                let wanted = now < nowEnd ? selection[now] : Int32.max
+            var (cancelCount, placeCount) = (0, 0)
+            while last < lastEnd && now < nowEnd {
+                let (was, wanted) = (previous[last], selection[now])
                 if was == wanted {
-                    // Still selected: it rests, unless it filled (then it is placed again).
-                    if buffers.wasFilled(side, level: rungs[Int(was)].level) {
-                        buffers.placePositions[placeCount] = wanted
-                        placeCount += 1
-                    }
                     last += 1
                     now += 1
                 } else if was < wanted {
-                    // No longer selected: cancelled, unless it filled.
-                    if !buffers.wasFilled(side, level: rungs[Int(was)].level) {
-                        buffers.cancelPositions[cancelCount] = was
-                        cancelCount += 1
-                    }
+                    cancelled[cancelCount] = was
+                    cancelCount += 1
                     last += 1
                 } else {
-                    buffers.placePositions[placeCount] = wanted
+                    placed[placeCount] = wanted
                     placeCount += 1
                     now += 1
                 }
             }
-            if sideIndex == 0 {
-                cancelLongCount = cancelCount
-                placeLongCount = placeCount
+            while last < lastEnd {
+                cancelled[cancelCount] = previous[last]
+                cancelCount += 1
+                last += 1
             }
+            while now < nowEnd {
+                placed[placeCount] = selection[now]
+                placeCount += 1
+                now += 1
+            }
+            if sideIndex == 0 { (cancelCounts.0, placeCounts.0) = (cancelCount, placeCount) } else { (cancelCounts.1, placeCounts.1) = (cancelCount, placeCount) }
         }
-        guard cancelCount > 0 || placeCount > 0 else { return }
+        // A filled rung rests no more: placed again when still selected; else dropped from the
+        // cancels (nothing rests there), which often leaves nothing to do at all.
+        for offset in 0..<buffers.filledCount {
+            let mark = Int(buffers.filledLevels[offset])
+            let long = mark > 0
+            let rungs = long ? ladder.long : ladder.short
+            guard let filled = rungs.firstIndex(where: { $0.level == abs(mark) }).map(Int32.init) else { continue }
+            let (cancelled, placed) = long ? (buffers.cancelled.0, buffers.placed.0) : (buffers.cancelled.1, buffers.placed.1)
+            var cancelCount = long ? cancelCounts.0 : cancelCounts.1
+            var placeCount = long ? placeCounts.0 : placeCounts.1
+            if let at = (0..<cancelCount).first(where: { cancelled[$0] == filled }) {
+                (cancelled + at).update(from: cancelled + at + 1, count: cancelCount - at - 1)
+                cancelCount -= 1
+            } else {
+                var at = placeCount
+                while at > 0 && placed[at - 1] > filled {
+                    placed[at] = placed[at - 1]
+                    at -= 1
+                }
+                placed[at] = filled
+                placeCount += 1
+            }
+            if long { (cancelCounts.0, placeCounts.0) = (cancelCount, placeCount) } else { (cancelCounts.1, placeCounts.1) = (cancelCount, placeCount) }
+        }
+        guard cancelCounts.0 + cancelCounts.1 + placeCounts.0 + placeCounts.1 > 0 else { return }
+        let ladder = self.ladder
         let time = columns.closeTime(index)
-        if cancelCount > 0 {
+        if cancelCounts.0 + cancelCounts.1 > 0 {
             // In the entries' order, as the full reconciliation cancels.
-            func cancelled(_ entry: Entry) -> Bool {
-                let (range, rungs) = entry.side == .long ? (0..<cancelLongCount, ladder.long) : (cancelLongCount..<cancelCount, ladder.short)
-                for offset in range where rungs[Int(buffers.cancelPositions[offset])].level == entry.level { return true }
+            func isCancelled(_ entry: Entry) -> Bool {
+                let long = entry.side == .long
+                let (cancelled, count, rungs) = long ? (buffers.cancelled.0, cancelCounts.0, ladder.long) : (buffers.cancelled.1, cancelCounts.1, ladder.short)
+                for offset in 0..<count where rungs[Int(cancelled[offset])].level == entry.level { return true }
                 return false
             }
             var position = 0
             while position < entries.count {
-                if cancelled(entries[position]) {
+                if isCancelled(entries[position]) {
                     recordOrder(entries[position], .cancelled, time: time)
                     entries.remove(at: position)
                 } else {
@@ -387,10 +410,9 @@ extension Simulation {
             }
         }
         let step = center! * parameters.gridStepBps / 1e4
-        for offset in 0..<placeCount {
-            let side: PositionSide = offset < placeLongCount ? .long : .short
-            let position = Int(buffers.placePositions[offset])
-            let rung = side == .long ? ladder.long[position] : ladder.short[position]
+        for offset in 0..<(placeCounts.0 + placeCounts.1) {
+            let side: PositionSide = offset < placeCounts.0 ? .long : .short
+            let rung = side == .long ? ladder.long[Int(buffers.placed.0[offset])] : ladder.short[Int(buffers.placed.1[offset - placeCounts.0])]
             let entry = Entry(id: nextID(), side: side, level: rung.level, price: rung.price, quantity: rung.quantity, step: step, activeFrom: index + 1)
             entries.append(entry)
             entriesAwaitingPostOnly = true
