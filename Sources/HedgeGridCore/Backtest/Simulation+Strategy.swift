@@ -417,8 +417,10 @@ extension Simulation {
             entries.append(entry)
             entriesAwaitingPostOnly = true
             recordOrder(entry, .placed, time: time)
+            // Placements only widen the trigger bounds; a cancel may narrow them (recomputed).
+            if side == .long { highestDownTrigger = max(highestDownTrigger, entry.price) } else { lowestUpTrigger = min(lowestUpTrigger, entry.price) }
         }
-        boundsDirty = true
+        if cancelCounts.0 + cancelCounts.1 > 0 { boundsDirty = true }
     }
 
     /// Within 1 bp in price and 1% in quantity.
