@@ -47,7 +47,9 @@ extension Simulation {
         entriesAwaitingPostOnly = false
         let open = columns.open[index]
         var changed = false
-        var position = 0
+        // Placements are appended, so the entries placed at the last close are the last ones.
+        var position = entries.count
+        while position > 0 && entries[position - 1].activeFrom == index { position -= 1 }
         while position < entries.count {
             var entry = entries[position]
             guard entry.activeFrom == index else {
