@@ -311,10 +311,7 @@ extension Simulation {
             let side: PositionSide = offset < longCount ? .long : .short
             let rung = side == .long ? ladder.long[Int(selection[offset])] : ladder.short[Int(selection[offset])]
             if lookup.isResting(side, level: rung.level) { continue }
-            let entry = Entry(id: nextID(), side: side, level: rung.level, price: rung.price, quantity: rung.quantity, step: step, activeFrom: index + 1)
-            entries.append(entry)
-            entriesAwaitingPostOnly = true
-            recordOrder(entry, .placed, time: time)
+            place(rung, step: step, index: index, time: time)
         }
         boundsDirty = true
     }
@@ -413,14 +410,20 @@ extension Simulation {
         for offset in 0..<(placeCounts.0 + placeCounts.1) {
             let side: PositionSide = offset < placeCounts.0 ? .long : .short
             let rung = side == .long ? ladder.long[Int(buffers.placed.0[offset])] : ladder.short[Int(buffers.placed.1[offset - placeCounts.0])]
-            let entry = Entry(id: nextID(), side: side, level: rung.level, price: rung.price, quantity: rung.quantity, step: step, activeFrom: index + 1)
-            entries.append(entry)
-            entriesAwaitingPostOnly = true
-            recordOrder(entry, .placed, time: time)
-            // Placements only widen the trigger bounds; a cancel may narrow them (recomputed).
-            if side == .long { highestDownTrigger = max(highestDownTrigger, entry.price) } else { lowestUpTrigger = min(lowestUpTrigger, entry.price) }
+            place(rung, step: step, index: index, time: time)
         }
+        // Placements widened the trigger bounds in place; a cancel may have narrowed them.
         if cancelCounts.0 + cancelCounts.1 > 0 { boundsDirty = true }
+    }
+
+    /// Places an entry for `rung` (the next id; resting from the next bar, after its post-only
+    /// check) and widens the trigger bounds to it.
+    private mutating func place(_ rung: GridRung, step: Double, index: Int, time: Int64) {
+        let entry = Entry(id: nextID(), side: rung.side, level: rung.level, price: rung.price, quantity: rung.quantity, step: step, activeFrom: index + 1)
+        entries.append(entry)
+        entriesAwaitingPostOnly = true
+        recordOrder(entry, .placed, time: time)
+        if rung.side == .long { highestDownTrigger = max(highestDownTrigger, entry.price) } else { lowestUpTrigger = min(lowestUpTrigger, entry.price) }
     }
 
     /// Within 1 bp in price and 1% in quantity.
