@@ -112,12 +112,21 @@ extension Simulation {
         rungs.withUnsafeBufferPointer { rungs in
             for position in 0..<rungs.count {
                 let rung = rungs[position]
-                let wanted = rung.side == .long ? rung.price < mid : rung.price > mid
-                if rung.price < mid { band.low = max(band.low, rung.price) } else if rung.price > mid { band.high = min(band.high, rung.price) } else {
+                // The band keeps every rung's wanted status: a long rung is wanted while mid > price,
+                // else until mid passes above it; a short one while mid < price, else until mid passes below it.
+                if rung.side == .long {
+                    guard rung.price < mid else {
+                        band.high = min(band.high, rung.price.nextUp)
+                        continue
+                    }
                     band.low = max(band.low, rung.price)
+                } else {
+                    guard rung.price > mid else {
+                        band.low = max(band.low, rung.price.nextDown)
+                        continue
+                    }
                     band.high = min(band.high, rung.price)
                 }
-                guard wanted else { continue }
                 let added = rung.quantity * rung.price
                 wantedRungs.positions[wantedCount] = Int32(position)
                 wantedRungs.notionals[wantedCount] = added
