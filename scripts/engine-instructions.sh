@@ -31,6 +31,8 @@ valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
 total=$(grep -o 'refs: *[0-9,]*' "$work/valgrind.log" | tr -dc '0-9')
 echo "data: $([ "$data" = random ] && echo 'seeded random walk' || echo 'FILUSDT 2023-04..06, 08..10')"
 echo "instructions in BacktestEngine.run: $total for $runs trial runs, $((total / runs)) per run"
+# KEEP_CALLGRIND=FILE keeps the profile (for callgrind_annotate --tree=caller FILE).
+if [ -n "${KEEP_CALLGRIND:-}" ]; then cp "$work/callgrind.out" "$KEEP_CALLGRIND"; fi
 if [ "$top" -gt 0 ]; then
   callgrind_annotate "$work/callgrind.out" 2>/dev/null | sed -n '/file:function/,$p' | sed -n "3,$((top + 2))p" | cut -c1-170
 fi

@@ -47,9 +47,7 @@ extension Simulation {
         entriesAwaitingPostOnly = false
         let open = columns.open[index]
         var changed = false
-        // Placements are appended, so the entries placed at the last close are the last ones.
-        var position = entries.count
-        while position > 0 && entries[position - 1].activeFrom == index { position -= 1 }
+        var position = Self.firstEntryAwaitingPostOnly(in: entries, at: index)
         while position < entries.count {
             var entry = entries[position]
             guard entry.activeFrom == index else {
@@ -87,6 +85,23 @@ extension Simulation {
             boundsDirty = true
             decisionValid = false
         }
+    }
+
+    /// Placements are appended, so the entries placed at the last close (active from `index`) are the last ones.
+    /// (Static, on the entries alone: a call on `self` from a mutating method copies the whole simulation.)
+    static func firstEntryAwaitingPostOnly(in entries: [Entry], at index: Int) -> Int {
+        var position = entries.count
+        while position > 0 && entries[position - 1].activeFrom == index { position -= 1 }
+        return position
+    }
+
+    /// Whether the post-only check at `open` would leave every entry placed at the last close as it is.
+    static func postOnlyAcceptsAll(_ entries: [Entry], open: Double, index: Int) -> Bool {
+        for position in firstEntryAwaitingPostOnly(in: entries, at: index)..<entries.count {
+            let entry = entries[position]
+            if entry.side == .long ? entry.price >= open : entry.price <= open { return false }
+        }
+        return true
     }
 
     mutating func fillOrders(in index: Int) {

@@ -12,10 +12,15 @@
 extension Simulation {
     /// Runs the quiet bars from `start` on; returns the first bar that is not quiet (or `end`).
     mutating func runQuietBars(from start: Int, to end: Int) -> Int {
-        guard !engine.generalPathOnly, start > 0, start < end, trades.isEmpty, parameters.riskLimits == nil, !entriesAwaitingPostOnly, decisionValid,
+        guard !engine.generalPathOnly, start > 0, start < end, trades.isEmpty, parameters.riskLimits == nil, decisionValid,
             let key = ladderKey, let center, key.center == center, key.longScale == 1, key.shortScale == 1
         else { return start }
         if let regimes, start < regimes.warmFrom { return start }
+        // The post-only check at this open passes every entry placed at the last close, as the general path would find.
+        if entriesAwaitingPostOnly {
+            guard Self.postOnlyAcceptsAll(entries, open: columns.open[start], index: start) else { return start }
+            entriesAwaitingPostOnly = false
+        }
         if boundsDirty { recomputeBounds() }
         let columns = self.columns
         // Most bars that are not quiet reach an order or move mid out of its band: say so before any set-up.
