@@ -65,9 +65,18 @@ struct AverageDirectionalIndexPass {
     {
         let up = high[index] - high[index - 1]
         let down = low[index - 1] - low[index]
-        let plus = up > down && up > 0 ? up : 0
-        let minus = down > up && down > 0 ? down : 0
+        // `up > down && up > 0 ? up : 0` (and the same for down) as bit masks: which move wins is a
+        // coin toss bar to bar, so a branch would be mispredicted about half the time.
+        let plus = Self.keep(up, if: up > down, up > 0)
+        let minus = Self.keep(down, if: down > up, down > 0)
         return (plus, minus, AverageTrueRange.trueRange(high: high[index], low: low[index], previousClose: close[index - 1]))
+    }
+
+    /// `value` when both conditions hold, else 0, without a branch.
+    @inline(__always)
+    private static func keep(_ value: Double, if first: Bool, _ second: Bool) -> Double {
+        let mask = 0 &- (UInt64(first ? 1 : 0) & UInt64(second ? 1 : 0))
+        return Double(bitPattern: value.bitPattern & mask)
     }
 
     /// DX = 100 |+DI - -DI| / (+DI + -DI); the smoothed true range cancels out of the ratio.
