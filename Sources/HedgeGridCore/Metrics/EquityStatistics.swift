@@ -21,6 +21,10 @@ public struct EquityStatistics: Sendable, Equatable {
     private var maxDrawdownPeakTime: Int64
     private var maxDrawdownPeak: Double
     private var recoveredAt: Int64?
+    /// A mark above this cannot deepen the largest drawdown: the peak less the largest drawdown,
+    /// plus 1e-12 of the peak, far more than the rounding of the exact test, which only a mark at
+    /// or below it is asked (no division per mark). -inf without a positive peak.
+    private var drawdownFloor: Double
 
     public init(startTime: Int64, initialEquity: Double) {
         self.startTime = startTime
@@ -33,6 +37,11 @@ public struct EquityStatistics: Sendable, Equatable {
         self.peakTime = startTime
         self.maxDrawdownPeakTime = startTime
         self.maxDrawdownPeak = initialEquity
+        self.drawdownFloor = Self.drawdownFloor(peak: initialEquity, maxDrawdown: 0)
+    }
+
+    private static func drawdownFloor(peak: Double, maxDrawdown: Double) -> Double {
+        peak > 0 ? peak * (1 - maxDrawdown) + peak * 1e-12 : -.infinity
     }
 
     /// An empty value to swap in while the real one is borrowed (shares one buffer, allocates nothing).
@@ -49,13 +58,15 @@ public struct EquityStatistics: Sendable, Equatable {
             if recoveredAt == nil, maxDrawdown > 0, peak == maxDrawdownPeak, value >= maxDrawdownPeak { recoveredAt = time }
             peak = value
             peakTime = time
-        } else if peak > 0 {
+            drawdownFloor = Self.drawdownFloor(peak: peak, maxDrawdown: maxDrawdown)
+        } else if value <= drawdownFloor {
             let drawdown = (peak - value) / peak
             if drawdown > maxDrawdown {
                 maxDrawdown = drawdown
                 maxDrawdownPeakTime = peakTime
                 maxDrawdownPeak = peak
                 recoveredAt = nil
+                drawdownFloor = Self.drawdownFloor(peak: peak, maxDrawdown: maxDrawdown)
             }
         }
     }

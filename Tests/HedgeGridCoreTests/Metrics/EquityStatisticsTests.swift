@@ -1,0 +1,71 @@
+import HedgeGridCore
+import HedgeGridTestSupport
+import Testing
+
+/// `EquityStatistics`' largest drawdown against the definition, worked out with the division at
+/// every mark: it must agree exactly, also for marks within a few ulps of the deepest drawdown.
+@Suite struct EquityStatisticsTests {
+    /// The definition, mark by mark.
+    struct Reference {
+        var peak: Double
+        var peakTime: Int64
+        var maxDrawdown = 0.0
+        var maxDrawdownPeak: Double
+        var maxDrawdownPeakTime: Int64
+        var recoveredAt: Int64?
+        var endTime: Int64
+
+        init(time: Int64, equity: Double) {
+            (peak, peakTime, maxDrawdownPeak, maxDrawdownPeakTime, endTime) = (equity, time, equity, time, time)
+        }
+
+        mutating func add(time: Int64, equity value: Double) {
+            endTime = time
+            if value >= peak {
+                if recoveredAt == nil, maxDrawdown > 0, peak == maxDrawdownPeak, value >= maxDrawdownPeak { recoveredAt = time }
+                (peak, peakTime) = (value, time)
+            } else if peak > 0 {
+                let drawdown = (peak - value) / peak
+                if drawdown > maxDrawdown {
+                    (maxDrawdown, maxDrawdownPeak, maxDrawdownPeakTime, recoveredAt) = (drawdown, peak, peakTime, nil)
+                }
+            }
+        }
+
+        var durationMs: Int64 { maxDrawdown > 0 ? (recoveredAt ?? endTime) - maxDrawdownPeakTime : 0 }
+    }
+
+    @Test func theLargestDrawdownIsTheDefinitionsAtEveryMark() {
+        var random = SeededUniform(seed: 5)
+        var nearTheEdge = 0
+        for curve in 0..<60 {
+            let start: Int64 = 1_700_000_000_000
+            let first = curve % 10 == 0 ? -50.0 : 10_000 * (0.5 + random.next())
+            var statistics = EquityStatistics(startTime: start, initialEquity: first)
+            var reference = Reference(time: start, equity: first)
+            var value = first
+            for step in 1...3_000 {
+                let time = start + Int64(step) * 60_000
+                let pick = random.next()
+                if pick < 0.3 && reference.peak > 0 {
+                    // A few ulps either side of the mark that would equal the deepest drawdown so far.
+                    let edge = reference.peak - reference.maxDrawdown * reference.peak
+                    value = edge
+                    for _ in 0..<Int(random.next() * 4) { value = random.next() < 0.5 ? value.nextUp : value.nextDown }
+                    nearTheEdge += 1
+                } else if pick < 0.32 {
+                    value = reference.peak  // exactly back at the peak
+                } else {
+                    value *= 1 + (random.next() - 0.5) * 0.01
+                }
+                statistics.add(time: time, equity: value)
+                reference.add(time: time, equity: value)
+                guard statistics.maxDrawdown == reference.maxDrawdown, statistics.maxDrawdownDurationMs == reference.durationMs else {
+                    Issue.record("curve \(curve), mark \(step): \(statistics.maxDrawdown) / \(statistics.maxDrawdownDurationMs) ms, definition \(reference.maxDrawdown) / \(reference.durationMs) ms")
+                    return
+                }
+            }
+        }
+        #expect(nearTheEdge > 40_000)
+    }
+}
