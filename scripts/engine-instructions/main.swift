@@ -2,7 +2,8 @@
 // the six FILUSDT months as unzipped CSV files in the directory given, or the bench's seeded random
 // walk when the directory is "random"; the default HedgeGridV1 parameters with base_qty 20, run
 // as optimizer trials (no events, no equity curve) `runs` times, printing the summed PnL (a
-// checksum); with RUNS = 0, one report run instead, printing its fingerprint.
+// checksum); with RUNS = 0, one report run instead, printing its fingerprint. With a third argument
+// `time`, it also prints the best and median wall time per trial run (scripts/engine-ab.sh).
 import Glibc
 import HedgeGridCore
 
@@ -25,7 +26,10 @@ func readBars(directory: String) -> BarSeries {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 3, let runs = Int(arguments[2]), runs >= 0 else { fatalError("usage: engine-instructions DIRECTORY|random RUNS") }
+guard arguments.count == 3 || (arguments.count == 4 && arguments[3] == "time"), let runs = Int(arguments[2]), runs >= 0 else {
+    fatalError("usage: engine-instructions DIRECTORY|random RUNS [time]")
+}
+let timed = arguments.count == 4
 let series = arguments[1] == "random"
     ? BarSeries.randomWalk(count: 259_200, price: 2.5, volatility: 0.0009, seed: 1) : readBars(directory: arguments[1])
 let workload = BenchmarkWorkload()
@@ -39,8 +43,18 @@ if runs == 0 {
 } else {
     let trial = BacktestEngine(parameters: parameters, exchange: exchange, recordEvents: false, recordEquityCurve: false)
     var checksum = 0.0
+    var milliseconds: [Double] = []
     for _ in 0..<runs {
+        var start = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
         checksum += trial.run(bars: series, funding: funding, startIndex: parameters.regime.warmUpBars).metrics.totalPnl
+        var end = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &end)
+        milliseconds.append(Double(end.tv_sec - start.tv_sec) * 1e3 + Double(end.tv_nsec - start.tv_nsec) / 1e6)
     }
     print("bars \(series.count), \(runs) trial runs, PnL checksum \(checksum)")
+    if timed, !milliseconds.isEmpty {
+        milliseconds.sort()
+        print("wall ms per trial run: best \(milliseconds[0]), median \(milliseconds[milliseconds.count / 2])")
+    }
 }
