@@ -13,12 +13,8 @@ pairs="${3:-4}"
 runs="${4:-30}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-data=random
-archives=../shared/data/binance-um-klines-1m
-if [ -f "$archives/FILUSDT-1m-2023-04.zip" ]; then
-  for month in 04 05 06 08 09 10; do unzip -q -o "$archives/FILUSDT-1m-2023-$month.zip" -d "$work"; done
-  data="$work"
-fi
+source scripts/engine-instructions/unpack-bars.sh
+unpack_bars "$work"
 build() {  # build NAME REVISION
   mkdir -p "$work/$1/src" "$work/$1/module"
   if [ "$2" = WORK ]; then cp -r Sources/HedgeGridCore/. "$work/$1/src/"; else git archive "$2" Sources/HedgeGridCore | tar -x -C "$work/$1/src" --strip-components=2; fi

@@ -18,12 +18,8 @@ while IFS= read -r source; do
 done < <(find Sources/HedgeGridCore -name '*.swift' | sort)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-data=random
-archives=../shared/data/binance-um-klines-1m
-if [ -f "$archives/FILUSDT-1m-2023-04.zip" ]; then
-  for month in 04 05 06 08 09 10; do unzip -q -o "$archives/FILUSDT-1m-2023-$month.zip" -d "$work"; done
-  data="$work"
-fi
+source scripts/engine-instructions/unpack-bars.sh
+unpack_bars "$work"
 swiftc -O -I .build/release/Modules scripts/engine-instructions/main.swift "${objects[@]}" -o "$work/engine" 2>&1 | grep -v warning || true
 "$work/engine" "$data" 0
 valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" \
