@@ -59,7 +59,7 @@ public struct EquityStatistics: Sendable, Equatable {
             peak = value
             peakTime = time
             drawdownFloor = Self.drawdownFloor(peak: peak, maxDrawdown: maxDrawdown)
-        } else if value <= drawdownFloor {
+        } else if value <= drawdownFloor && peak > 0 {
             let drawdown = (peak - value) / peak
             if drawdown > maxDrawdown {
                 maxDrawdown = drawdown

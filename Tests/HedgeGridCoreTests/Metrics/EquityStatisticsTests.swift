@@ -68,4 +68,13 @@ import Testing
         }
         #expect(nearTheEdge > 40_000)
     }
+
+    /// Without a positive peak there is no drawdown to measure, whatever the marks (even -inf or NaN).
+    @Test func noDrawdownWithoutAPositivePeak() {
+        for start in [0.0, -10.0] {
+            var statistics = EquityStatistics(startTime: 0, initialEquity: start)
+            for (step, value) in [-Double.infinity, .nan, -20, start].enumerated() { statistics.add(time: Int64(step + 1) * 60_000, equity: value) }
+            #expect(statistics.maxDrawdown == 0 && statistics.maxDrawdownDurationMs == 0, "start \(start)")
+        }
+    }
 }
