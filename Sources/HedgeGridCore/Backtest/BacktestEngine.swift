@@ -62,8 +62,8 @@ public struct BacktestEngine: Sendable {
         return bars.withColumns { columns in
             (regimes?.regimes ?? []).withUnsafeBufferPointer { regimeAfter in
                 var simulation = Simulation(
-                    engine: self, columns: columns, regimes: regimes, regimeAfter: regimes == nil ? nil : regimeAfter.baseAddress, funding: funding,
-                    trades: trades, startIndex: min(max(startIndex, 0), bars.count))
+                    engine: self, columns: columns, regimeAfter: regimes == nil ? nil : regimeAfter.baseAddress, tradingFrom: regimes?.warmFrom ?? 0,
+                    funding: funding, trades: trades, startIndex: min(max(startIndex, 0), bars.count))
                 return simulation.run(shouldStop: shouldStop)
             }
         }

@@ -15,7 +15,7 @@ extension Simulation {
         guard !engine.generalPathOnly, start > 0, start < end, trades.isEmpty, parameters.riskLimits == nil, decisionValid,
             let key = ladderKey, let center, key.center == center, key.longScale == 1, key.shortScale == 1
         else { return start }
-        if let regimes, start < regimes.warmFrom { return start }
+        if start < tradingFrom { return start }
         // The post-only check at this open passes every entry placed at the last close, as the general path would find.
         if entriesAwaitingPostOnly {
             guard Self.postOnlyAcceptsAll(entries, open: columns.open[start], index: start) else { return start }

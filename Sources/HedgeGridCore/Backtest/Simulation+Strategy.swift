@@ -7,11 +7,8 @@ extension Simulation {
             return
         }
         // Without regime detection no indicator is needed, so trading starts at once.
-        var regime = Regime.sideways
-        if let regimes, let regimeAfter {
-            guard index >= regimes.warmFrom else { return }
-            regime = regimeAfter[index]
-        }
+        guard index >= tradingFrom else { return }
+        let regime = regimeAfter.map { $0[index] } ?? .sideways
 
         if let current = center {
             if parameters.recenterEnabled && abs(mid - current) / current * 1e4 > parameters.recenterTriggerBps { center = mid }

@@ -38,10 +38,12 @@ struct Simulation {
     /// Reused turning points of a bar's trade path.
     var tradePath: [Double] = []
 
-    /// The regime after each bar (computed for the whole series up front), when regime detection is on.
-    let regimes: RegimeSeries?
-    /// `regimes`' regime after each bar as plain memory (nil without regime detection).
+    /// The regime after each bar (a `RegimeSeries`' memory, worked out for the whole series up
+    /// front); nil without regime detection.
     let regimeAfter: UnsafePointer<Regime>?
+    /// The first bar after which the strategy trades: the regime detector's warm-up, or 0
+    /// without regime detection.
+    let tradingFrom: Int
     var center: Double?
     var entries: [Entry] = []
     var exits: [ExitPair] = []
@@ -110,10 +112,9 @@ struct Simulation {
     var desiredLongNotional = 0.0
     var desiredShortNotional = 0.0
 
-    /// `regimes` and `regimeAfter` are the same regimes (`regimeAfter` the memory of `regimes.regimes`);
     /// `columns` and `regimeAfter` must stay valid for the simulation's life.
     init(
-        engine: BacktestEngine, columns: BarColumns, regimes: RegimeSeries?, regimeAfter: UnsafePointer<Regime>?, funding: FundingSeries,
+        engine: BacktestEngine, columns: BarColumns, regimeAfter: UnsafePointer<Regime>?, tradingFrom: Int, funding: FundingSeries,
         trades: TradeSeries, startIndex: Int
     ) {
         self.engine = engine
@@ -125,8 +126,8 @@ struct Simulation {
         self.trades = trades
         self.startIndex = startIndex
         self.selectionBuffers = SelectionBuffers(levelsLong: engine.parameters.gridLevelsLong, levelsShort: engine.parameters.gridLevelsShort)
-        self.regimes = regimes
         self.regimeAfter = regimeAfter
+        self.tradingFrom = tradingFrom
         self.balance = engine.exchange.startingBalance
         self.equityPeak = engine.exchange.startingBalance
         let startTime = startIndex < columns.count ? columns.openTimes[startIndex] : (columns.count > 0 ? columns.openTimes[columns.count - 1] : 0)

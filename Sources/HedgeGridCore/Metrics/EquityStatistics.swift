@@ -44,9 +44,6 @@ public struct EquityStatistics: Sendable, Equatable {
         peak > 0 ? peak * (1 - maxDrawdown) + peak * 1e-12 : -.infinity
     }
 
-    /// An empty value to swap in while the real one is borrowed (shares one buffer, allocates nothing).
-    static let placeholder = EquityStatistics(startTime: 0, initialEquity: 0)
-
     /// Adds the equity marked at `time` (times increasing).
     @inline(__always)
     public mutating func add(time: Int64, equity value: Double) {
