@@ -8,7 +8,8 @@
 /// outputs are identical bit for bit (the engine tests and `hgctl bench backtest`'s fingerprint
 /// check this). Two of them are first asked as price ranges worked out once per stretch, with a
 /// margin far wider than any rounding (`QuietPriceRanges`); only a bar outside a range is asked
-/// the exact test.
+/// the exact test. While a cap leaves a wanted rung out, the caps' choice is asked the same way:
+/// a mid inside `CapsChoiceRange` is certain to keep it.
 extension Simulation {
     /// Runs the quiet bars from `start` on; returns the first bar that is not quiet (or `end`).
     mutating func runQuietBars(from start: Int, to end: Int) -> Int {
@@ -64,6 +65,9 @@ extension Simulation {
         }
         var index = start
         var previousClose = firstPrevious
+        var capsRange: CapsChoiceRange?
+        /// The mid of the last bar whose caps' choice was skipped inside `capsRange`, unless one was taken since.
+        var choicePendingAt: Double?
         while index < end {
             let openTime = openTimes[index]
             if openTime >= nextFundingTime { break }
@@ -90,14 +94,40 @@ extension Simulation {
             if !(allIncluded && longHeld + longNotional <= cap && shortHeld + shortNotional <= cap
                 && longHeld + shortHeld + longNotional + shortNotional <= marginCap)
             {
-                // The general path's second test: do the caps let the same rungs through?
+                // The general path's second test: do the caps let the same rungs through? While a cap
+                // leaves a rung out, a mid inside `capsRange` is certain to say yes; the choice is
+                // then taken at the stretch's end (its notionals are not read while a rung is left out).
+                if !allIncluded {
+                    if capsRange == nil {
+                        capsRange = CapsChoiceRange(
+                            buffers: selectionBuffers, cash: cash, long: long, short: short, capFraction: capEnabled ? capFraction : nil,
+                            leverage: leverage, mid: mid)
+                    }
+                    if capsRange!.contains(mid) {
+                        choicePendingAt = mid
+                        statistics.add(time: closeTime, equity: value)
+                        if recordCurve { curve.append(time: closeTime, equity: value) }
+                        previousClose = mid
+                        index += 1
+                        continue
+                    }
+                }
                 guard capsKeepSelection(longHeld: longHeld, shortHeld: shortHeld, cap: cap, marginCap: marginCap) else { break }
+                choicePendingAt = nil
                 (longNotional, shortNotional, allIncluded) = (desiredLongNotional, desiredShortNotional, allRungsIncluded)
             }
             statistics.add(time: closeTime, equity: value)
             if recordCurve { curve.append(time: closeTime, equity: value) }
             previousClose = mid
             index += 1
+        }
+        if let mid = choicePendingAt {
+            // The caps' choice at the last quiet bar, as the general path takes it there.
+            let value = equity(at: mid)
+            let kept = capsKeepSelection(
+                longHeld: longQuantity * mid, shortHeld: shortQuantity * mid, cap: capEnabled ? value * capFraction : Double.infinity,
+                marginCap: max(0, value) * leverage)
+            precondition(kept && !allRungsIncluded, "a mid inside the caps' range changed their choice")
         }
         if inMarket { activity.barsInMarket += index - start }
         return index

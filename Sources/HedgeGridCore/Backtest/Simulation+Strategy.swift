@@ -61,7 +61,7 @@ extension Simulation {
         if mid > midBandLow && mid < midBandHigh && buffers.wantedCount >= 0 && !engine.generalPathOnly {
             // Mid has not crossed a rung since the last full selection on this ladder (a fill or a
             // post-only change brought us here): the same rungs are wanted, the caps choose again.
-            let choice = capsChoice(longHeld: longHeld, shortHeld: shortHeld, cap: cap, marginCap: marginCap, into: buffers.current)
+            let choice = Self.capsChoice(buffers, longHeld: longHeld, shortHeld: shortHeld, cap: cap, marginCap: marginCap, into: buffers.current)
             (longCount, count) = (choice.longCount, choice.count)
             adopt(choice)
         } else {
@@ -144,10 +144,9 @@ extension Simulation {
     /// The caps' choice among the rungs wanted at the last full selection (still the wanted ones
     /// while mid stays in its band and the ladder is the same): `select`'s arithmetic in its order,
     /// the chosen positions (longs, then shorts) written to `positions`.
-    func capsChoice(longHeld: Double, shortHeld: Double, cap: Double, marginCap: Double, into positions: UnsafeMutablePointer<Int32>)
-        -> (longCount: Int, count: Int, longNotional: Double, shortNotional: Double, included: Bool)
-    {
-        let buffers = selectionBuffers
+    static func capsChoice(
+        _ buffers: SelectionBuffers, longHeld: Double, shortHeld: Double, cap: Double, marginCap: Double, into positions: UnsafeMutablePointer<Int32>
+    ) -> (longCount: Int, count: Int, longNotional: Double, shortNotional: Double, included: Bool) {
         var marginNotional = longHeld + shortHeld
         var included = true
         var count = 0
@@ -183,7 +182,7 @@ extension Simulation {
     mutating func capsKeepSelection(longHeld: Double, shortHeld: Double, cap: Double, marginCap: Double) -> Bool {
         let buffers = selectionBuffers
         guard buffers.wantedCount >= 0, !engine.generalPathOnly else { return false }
-        let choice = capsChoice(longHeld: longHeld, shortHeld: shortHeld, cap: cap, marginCap: marginCap, into: buffers.current)
+        let choice = Self.capsChoice(buffers, longHeld: longHeld, shortHeld: shortHeld, cap: cap, marginCap: marginCap, into: buffers.current)
         guard buffers.currentEqualsPrevious(count: choice.count, longCount: choice.longCount) else { return false }
         adopt(choice)
         return true
