@@ -8,8 +8,11 @@
 /// outputs are identical bit for bit (the engine tests and `hgctl bench backtest`'s fingerprint
 /// check this). Two of them are first asked as price ranges worked out once per stretch, with a
 /// margin far wider than any rounding (`QuietPriceRanges`); only a bar outside a range is asked
-/// the exact test. While a cap leaves a wanted rung out, the caps' choice is asked the same way:
-/// a mid inside `CapsChoiceRange` is certain to keep it.
+/// the exact test. The caps' test is asked the same way: a mid inside `CapsChoiceRange` is certain
+/// to keep the choice. Bars go in blocks of 8 where they can: one branch-free pass over a block's
+/// prices, each test in range form (the equity marks bounded by the extreme closes, as equity is
+/// linear in the close), and `EquityStatistics.addMarks` when no mark can be a new peak, a deeper
+/// drawdown or a day's sample; a block that fails is run bar by bar.
 extension Simulation {
     /// Runs the quiet bars from `start` on; returns the first bar that is not quiet (or `end`).
     mutating func runQuietBars(from start: Int, to end: Int) -> Int {
@@ -63,12 +66,72 @@ extension Simulation {
         func equity(at price: Double) -> Double {
             cash + longQuantity * (price - longAverage) + shortQuantity * (shortAverage - price)
         }
-        var index = start
-        var previousClose = firstPrevious
+        /// The caps' range for this choice (`CapsChoiceRange`), worked out when first needed.
         var capsRange: CapsChoiceRange?
+        func capsRangeNow(mid: Double) -> CapsChoiceRange {
+            if let capsRange { return capsRange }
+            let fraction = capEnabled ? capFraction : nil
+            let range = allIncluded
+                ? CapsChoiceRange(
+                    allTakenWith: longNotional, shortNotional, cash: cash, long: long, short: short, capFraction: fraction, leverage: leverage, mid: mid)
+                : CapsChoiceRange(buffers: selectionBuffers, cash: cash, long: long, short: short, capFraction: fraction, leverage: leverage, mid: mid)
+            capsRange = range
+            return range
+        }
         /// The mid of the last bar whose caps' choice was skipped inside `capsRange`, unless one was taken since.
         var choicePendingAt: Double?
+        var index = start
+        var previousClose = firstPrevious
+        // Blocks of bars: the loop first asks whether a whole block is quiet, in one pass over its
+        // prices with every test in range form; only after a block that is not does it go bar by bar
+        // (up to the block's end).
+        let blockLength = 8
+        // The stretch's regime in each of a block's 8 bytes, to compare a block's regimes at once.
+        precondition(MemoryLayout<Regime>.size == 1 && blockLength == 8, "a block's regimes are read as one 8-byte word")
+        let regimeBytes = withUnsafeBytes(of: regime) { UInt64($0[0]) } &* 0x0101_0101_0101_0101
+        var barByBarUntil = start
         while index < end {
+            if index >= barByBarUntil && end - index >= blockLength {
+                let last = index + blockLength - 1
+                let lows = SIMD8(loadingFrom: low + index)
+                let highs = SIMD8(loadingFrom: high + index)
+                let closes = SIMD8(loadingFrom: close + index)
+                let (lowest, highest, lowestClose, highestClose) = (lows.lowest, highs.highest, closes.lowest, closes.highest)
+                // A price that is not finite fails the block (the bar-by-bar tests then see it as the general path does).
+                let finite = (lows + highs + closes).total.isFinite
+                let regimeChanges = regimeAfter.map { UnsafeRawPointer($0 + index).loadUnaligned(as: UInt64.self) != regimeBytes } ?? false
+                let lastCloseTime = openTimes[last] + intervalMs - 1
+                // A bar's orders are reached from the last close, its low and high (and its close, in case it lies outside them).
+                let reachLow = min(lowest, lowestClose, previousClose)
+                let reachHigh = max(highest, highestClose, previousClose)
+                if openTimes[last] < nextFundingTime && !(guardMayScale && Double(nextFundingTime - lastCloseTime - 1) <= guardWindowMs)
+                    && finite && reachLow > highestDown && reachHigh < lowestUp && !regimeChanges
+                    && (!inMarket || (lowest > ranges.liquidationLow && highest < ranges.liquidationHigh))
+                    && lowestClose > ranges.midLow && highestClose < ranges.midHigh
+                {
+                    let caps = capsRangeNow(mid: close[index])
+                    // Equity is linear in the close while positions are fixed: its extremes lie at the extreme closes, up to rounding.
+                    let slack = QuietPriceRanges.accountMargin
+                        * (abs(cash) + longQuantity * (max(abs(lowestClose), abs(highestClose)) + longAverage)
+                            + shortQuantity * (shortAverage + max(abs(lowestClose), abs(highestClose))))
+                    let (top, bottom) = longQuantity >= shortQuantity ? (highestClose, lowestClose) : (lowestClose, highestClose)
+                    let lastClose = close[last]
+                    if lowestClose > caps.low && highestClose < caps.high
+                        && statistics.addMarks(
+                            count: blockLength, lastTime: lastCloseTime, last: equity(at: lastClose), highest: equity(at: top) + slack,
+                            lowest: equity(at: bottom) - slack)
+                    {
+                        if recordCurve {
+                            for bar in index...last { curve.append(time: openTimes[bar] + intervalMs - 1, equity: equity(at: close[bar])) }
+                        }
+                        if !allIncluded { choicePendingAt = lastClose }
+                        previousClose = lastClose
+                        index += blockLength
+                        continue
+                    }
+                }
+                barByBarUntil = index + blockLength
+            }
             let openTime = openTimes[index]
             if openTime >= nextFundingTime { break }
             let barHigh = high[index]
@@ -98,12 +161,7 @@ extension Simulation {
                 // leaves a rung out, a mid inside `capsRange` is certain to say yes; the choice is
                 // then taken at the stretch's end (its notionals are not read while a rung is left out).
                 if !allIncluded {
-                    if capsRange == nil {
-                        capsRange = CapsChoiceRange(
-                            buffers: selectionBuffers, cash: cash, long: long, short: short, capFraction: capEnabled ? capFraction : nil,
-                            leverage: leverage, mid: mid)
-                    }
-                    if capsRange!.contains(mid) {
+                    if capsRangeNow(mid: mid).contains(mid) {
                         choicePendingAt = mid
                         statistics.add(time: closeTime, equity: value)
                         if recordCurve { curve.append(time: closeTime, equity: value) }
@@ -115,6 +173,7 @@ extension Simulation {
                 guard capsKeepSelection(longHeld: longHeld, shortHeld: shortHeld, cap: cap, marginCap: marginCap) else { break }
                 choicePendingAt = nil
                 (longNotional, shortNotional, allIncluded) = (desiredLongNotional, desiredShortNotional, allRungsIncluded)
+                capsRange = nil  // of the choice before
             }
             statistics.add(time: closeTime, equity: value)
             if recordCurve { curve.append(time: closeTime, equity: value) }
@@ -131,5 +190,33 @@ extension Simulation {
         }
         if inMarket { activity.barsInMarket += index - start }
         return index
+    }
+}
+
+/// A block's prices, scanned without a branch (the standard library's `min()` and `max()` branch per
+/// lane on NaN, and a price comparison is a coin toss for the branch predictor). NaN-blind: the
+/// quiet loop checks that the block's prices are finite.
+extension SIMD8 where Scalar == Double {
+    @inline(__always) init(loadingFrom prices: UnsafePointer<Double>) {
+        self = UnsafeRawPointer(prices).loadUnaligned(as: SIMD8<Double>.self)
+    }
+
+    @inline(__always) var lowest: Double {
+        let four = lowHalf.replacing(with: highHalf, where: highHalf .< lowHalf)
+        let two = four.lowHalf.replacing(with: four.highHalf, where: four.highHalf .< four.lowHalf)
+        return two[1] < two[0] ? two[1] : two[0]
+    }
+
+    @inline(__always) var highest: Double {
+        let four = lowHalf.replacing(with: highHalf, where: highHalf .> lowHalf)
+        let two = four.lowHalf.replacing(with: four.highHalf, where: four.highHalf .> four.lowHalf)
+        return two[1] > two[0] ? two[1] : two[0]
+    }
+
+    /// The lanes' sum (not finite when a lane is not).
+    @inline(__always) var total: Double {
+        let four = lowHalf + highHalf
+        let two = four.lowHalf + four.highHalf
+        return two[0] + two[1]
     }
 }

@@ -68,6 +68,20 @@ public struct EquityStatistics: Sendable, Equatable {
         }
     }
 
+    /// Adds `count` marks at once, the last one `last` at `lastTime`, when bounds on them show that
+    /// adding them one by one would change nothing but the count and the last mark: every mark lies
+    /// at most `highest` and at least `lowest`, below the peak and above the drawdown floor, and no
+    /// midnight falls among their times (which end at `lastTime`). Returns false, adding nothing,
+    /// when the bounds do not show it.
+    @inline(__always)
+    mutating func addMarks(count added: Int, lastTime: Int64, last: Double, highest: Double, lowest: Double) -> Bool {
+        guard lastTime < nextMidnight && highest < peak && lowest > drawdownFloor else { return false }
+        count += added
+        finalEquity = last
+        endTime = lastTime
+        return true
+    }
+
     /// Midnights passed before `time` keep the last mark before them; a mark exactly at midnight is its own sample.
     private mutating func crossMidnights(time: Int64, value: Double) {
         while time > nextMidnight {

@@ -113,4 +113,47 @@ import Testing
         #expect(!poor.keepsLastChoice(buffers, mid: 4))
         #expect(CapsChoiceRange(buffers: buffers, cash: poor.cash, long: poor.long, short: poor.short, capFraction: 0.5, leverage: 5, mid: 4) == .empty)
     }
+
+    /// The general path's first test: with every wanted rung taken (notionals per side), they all still fit at `mid`.
+    static func allStillFit(_ account: Account, longNotional: Double, shortNotional: Double, mid: Double) -> Bool {
+        let value = account.value(at: mid)
+        let cap = account.capFraction.map { value * $0 } ?? .infinity
+        let (longHeld, shortHeld) = (account.long.quantity * mid, account.short.quantity * mid)
+        return longHeld + longNotional <= cap && shortHeld + shortNotional <= cap
+            && longHeld + shortHeld + longNotional + shortNotional <= max(0, value) * account.leverage
+    }
+
+    @Test func everyMidInsideTheAllTakenRangeStillFitsEveryRung() {
+        var random = SeededUniform(seed: 29)
+        var (ranges, insideChecked, ends, endsWhereTestTurns) = (0, 0, 0, 0)
+        for _ in 0..<3_000 {
+            let account = Account(
+                cash: 500 + random.next() * 5_000, long: Self.side(random.next() < 0.3 ? 0 : (random.next() * 800).rounded(), at: 2 + random.next() * 6),
+                short: Self.side(random.next() < 0.3 ? 0 : (random.next() * 800).rounded(), at: 2 + random.next() * 6),
+                capFraction: random.next() < 0.2 ? nil : 0.05 + random.next() * 0.9, leverage: 1 + (random.next() * 9).rounded())
+            let (longNotional, shortNotional) = (random.next() * 1_500, random.next() * 1_500)
+            let mid = 2 + random.next() * 6
+            let range = CapsChoiceRange(
+                allTakenWith: longNotional, shortNotional, cash: account.cash, long: account.long, short: account.short,
+                capFraction: account.capFraction, leverage: account.leverage, mid: mid)
+            let fits = Self.allStillFit(account, longNotional: longNotional, shortNotional: shortNotional, mid: mid)
+            guard range.low < range.high else { continue }
+            ranges += 1
+            if fits { #expect(range.contains(mid) || account.value(at: mid) <= 0) }
+            var inside = [range.low.nextUp, range.high.nextDown]
+            for _ in 0..<8 { inside.append(range.low + random.next() * (range.high - range.low)) }
+            for price in inside where range.contains(price) {
+                insideChecked += 1
+                #expect(Self.allStillFit(account, longNotional: longNotional, shortNotional: shortNotional, mid: price), "mid \(price) in \(range)")
+            }
+            for (end, outward) in [(range.low, -1.0), (range.high, 1.0)] where end != mid / 2 && end != 2 * mid {
+                ends += 1
+                if !Self.allStillFit(account, longNotional: longNotional, shortNotional: shortNotional, mid: end * (1 + outward * 1e-9)) {
+                    endsWhereTestTurns += 1
+                }
+            }
+        }
+        #expect(ranges > 800 && insideChecked > 7_000, "\(ranges) ranges, \(insideChecked) mids inside")
+        #expect(endsWhereTestTurns == ends && ends > 300, "\(endsWhereTestTurns) of \(ends) ends are where the test turns")
+    }
 }

@@ -1,4 +1,4 @@
-import HedgeGridCore
+@testable import HedgeGridCore
 import HedgeGridTestSupport
 import Testing
 
@@ -76,5 +76,39 @@ import Testing
             for (step, value) in [-Double.infinity, .nan, -20, start].enumerated() { statistics.add(time: Int64(step + 1) * 60_000, equity: value) }
             #expect(statistics.maxDrawdown == 0 && statistics.maxDrawdownDurationMs == 0, "start \(start)")
         }
+    }
+
+    /// `addMarks` (the quiet loop's blocks of bars) changes the statistics exactly as adding the
+    /// marks one by one does whenever it takes them, and leaves them untouched when it does not.
+    @Test func marksAddedAtOnceAreTheMarksAddedOneByOne() {
+        var random = SeededUniform(seed: 17)
+        var statistics = EquityStatistics(startTime: 1_700_000_000_000, initialEquity: 10_000)
+        var (time, equity) = (Int64(1_700_000_000_000), 10_000.0)
+        var (taken, refused) = (0, 0)
+        for _ in 0..<20_000 {
+            let count = 1 + Int(random.next() * 10)
+            var marks: [(time: Int64, equity: Double)] = []
+            for _ in 0..<count {
+                time += 60_000
+                // A walk with drift: new peaks, recoveries and deepening drawdowns all occur.
+                equity *= 1 + (random.next() - 0.495) * 0.004
+                marks.append((time, equity))
+            }
+            var oneByOne = statistics
+            for mark in marks { oneByOne.add(time: mark.time, equity: mark.equity) }
+            let before = statistics
+            let highest = marks.map(\.equity).max()!
+            let lowest = marks.map(\.equity).min()!
+            if statistics.addMarks(count: count, lastTime: time, last: equity, highest: highest, lowest: lowest) {
+                taken += 1
+                #expect(statistics == oneByOne)
+            } else {
+                refused += 1
+                #expect(statistics == before)
+                statistics = oneByOne
+            }
+        }
+        #expect(taken > 5_000 && refused > 1_000, "taken \(taken), refused \(refused)")
+        #expect(statistics.maxDrawdown > 0.05)
     }
 }
