@@ -8,8 +8,11 @@ extension Simulation {
     struct Trigger {
         var level: Double
         var kind: TriggerKind
-        /// Index into `entries` or `exits` at gathering time; matched by id when processed.
+        /// The order's id; it is found by id when processed.
         var id: Int64
+        /// Where the order was in `entries` or `exits` when gathered: looked at first (fills before
+        /// it may have moved it, then it is searched for).
+        var position: Int
     }
 
     mutating func recomputeBounds() {
@@ -172,32 +175,44 @@ extension Simulation {
         // Nothing rests within reach of this segment.
         if falling ? end > highestDownTrigger : end < lowestUpTrigger { return }
         let through = exchange.tradeThroughBps / 1e4
-        // The reached orders go to the front of the reused buffer (no clearing between segments).
+        // The reached orders go to the front of the reused buffer (no clearing between segments),
+        // which has room for every order the segment could reach.
         var triggers: [Trigger] = []
         swap(&triggers, &triggerBuffer)
         defer { swap(&triggers, &triggerBuffer) }
-        var reachedCount = 0
-        func reach(_ trigger: Trigger) {
-            if reachedCount < triggers.count { triggers[reachedCount] = trigger } else { triggers.append(trigger) }
-            reachedCount += 1
-        }
-        for entry in entries where entry.activeFrom <= index && (entry.side == .long) == falling {
-            // A buy limit needs the price down to price * (1 - tt); a sell limit up to price * (1 + tt).
-            let reached = falling ? end <= entry.price * (1 - through) : end >= entry.price * (1 + through)
-            if reached { reach(Trigger(level: entry.price, kind: .entry, id: entry.id)) }
-        }
         // Exits are many; look at them only when the segment reaches the nearest one.
         let reachesExits = falling ? end <= exitDownTrigger : end >= exitUpTrigger
+        let room = entries.count + (reachesExits ? exits.count : 0)
+        if triggers.count < room { triggers.append(contentsOf: repeatElement(Trigger(level: 0, kind: .entry, id: 0, position: 0), count: room - triggers.count)) }
+        var reachedCount = 0
+        func reach(_ trigger: Trigger) {
+            triggers[reachedCount] = trigger
+            reachedCount += 1
+        }
+        entries.withUnsafeBufferPointer { entries in
+            triggers.withUnsafeMutableBufferPointer { triggers in
+                for position in 0..<entries.count {
+                    let entry = entries[position]
+                    // A buy limit needs the price down to price * (1 - tt); a sell limit up to price * (1 + tt).
+                    let reached = falling ? end <= entry.price * (1 - through) : end >= entry.price * (1 + through)
+                    // Written always and kept when reached, resting and on the segment's side: no branch
+                    // on the side, which alternates from entry to entry.
+                    let kept = (reached ? 1 : 0) & (entry.activeFrom <= index ? 1 : 0) & ((entry.side == .long) == falling ? 1 : 0)
+                    triggers[reachedCount] = Trigger(level: entry.price, kind: .entry, id: entry.id, position: position)
+                    reachedCount += kept
+                }
+            }
+        }
         if reachesExits {
-            for pair in exits where pair.activeFrom <= index {
+            for (position, pair) in exits.enumerated() where pair.activeFrom <= index {
                 // Long exits: the take profit sells on the way up, the stop on the way down.
                 let takeProfitFalling = pair.side == .short
                 if takeProfitFalling == falling {
                     let reached = falling ? end <= pair.takeProfit * (1 - through) : end >= pair.takeProfit * (1 + through)
-                    if reached { reach(Trigger(level: pair.takeProfit, kind: .takeProfit, id: pair.id)) }
+                    if reached { reach(Trigger(level: pair.takeProfit, kind: .takeProfit, id: pair.id, position: position)) }
                 } else if let stop = pair.stop {
                     let reached = falling ? end <= stop : end >= stop
-                    if reached { reach(Trigger(level: stop, kind: .stop, id: pair.id)) }
+                    if reached { reach(Trigger(level: stop, kind: .stop, id: pair.id, position: position)) }
                 }
             }
         }
@@ -221,13 +236,13 @@ extension Simulation {
             let trigger = triggers[offset]
             switch trigger.kind {
             case .entry:
-                guard let position = entries.firstIndex(where: { $0.id == trigger.id }) else { continue }
+                guard let position = Self.find(trigger, in: entries) else { continue }
                 fillEntry(entries.remove(at: position), index: index)
                 // The resting entries changed: the next decision reconciles. (An exit fill changes
                 // only the position, which the next decision's cap check sees.)
                 decisionValid = false
             case .takeProfit, .stop:
-                guard let position = exits.firstIndex(where: { $0.id == trigger.id }) else { continue }
+                guard let position = Self.find(trigger, in: exits) else { continue }
                 // Order does not matter among exits (triggers are sorted by level, kind, id): swap-remove.
                 exits.swapAt(position, exits.count - 1)
                 let pair = exits.removeLast()
@@ -248,6 +263,16 @@ extension Simulation {
             }
         }
         boundsDirty = true
+    }
+
+    /// Where the trigger's order is now: where it was gathered, unless a fill before it moved it.
+    @inline(__always) static func find(_ trigger: Trigger, in entries: [Entry]) -> Int? {
+        trigger.position < entries.count && entries[trigger.position].id == trigger.id
+            ? trigger.position : entries.firstIndex(where: { $0.id == trigger.id })
+    }
+
+    @inline(__always) static func find(_ trigger: Trigger, in exits: [ExitPair]) -> Int? {
+        trigger.position < exits.count && exits[trigger.position].id == trigger.id ? trigger.position : exits.firstIndex(where: { $0.id == trigger.id })
     }
 
     mutating func fillEntry(_ entry: Entry, index: Int) {
