@@ -136,6 +136,8 @@ extension Simulation {
             }
             if from == to { continue }
             if boundsDirty { recomputeBounds() }
+            // Most segments reach nothing: asked here, before a call.
+            if to < from ? to > highestDownTrigger : to < lowestUpTrigger { continue }
             walk(from: from, to: to, gap: step == 0, index: index)
         }
     }
