@@ -56,6 +56,22 @@ import Testing
         #expect(result.metrics.totalPnl == 2)
     }
 
+    /// Orders found again after earlier fills in the same stretch of the path moved them: here the
+    /// short's take profit goes first (the last exit takes its place), an entry fill then adds an exit
+    /// where that last one was, and the stop that fills after them is still the right pair's.
+    @Test func fillsInOnePathSegmentFindTheirOrdersAfterEarlierFillsMovedThem() {
+        let result = Self.run([
+            (100, 100, 100, 100),       // centre 100: longs 99, 98; shorts 101, 102
+            (100, 101.05, 98.9, 99.8),  // high first: short 101 fills, then long 99: exits [short 101, long 99]
+            (99.9, 99.9, 96.9, 97.5),   // down: short TP 100, entries 99 and 98, then the first long's stop 97
+        ], parameters: Self.plainParameters(levels: 2))
+        let secondBar = Self.start + 60_000
+        #expect(result.fills.map(\.reason) == [.entry, .entry, .takeProfit, .entry, .entry, .stopLoss])
+        let stopped = result.roundTrips.filter { $0.exitPrice == 97 }
+        #expect(stopped.count == 1 && stopped.first?.entryTime == secondBar && stopped.first?.entryPrice == 99)
+        #expect(result.roundTrips.contains { $0.side == .short && $0.entryTime == secondBar && $0.exitPrice == 100 })
+    }
+
     @Test func ordersDecidedAtACloseFillFromTheNextBarOnly() {
         // Bar 0's own low would reach 99, but the order is decided at its close.
         let result = Self.run([(100, 100, 98, 100), (100, 100, 99.5, 99.8)])
