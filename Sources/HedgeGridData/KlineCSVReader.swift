@@ -4,7 +4,7 @@ import HedgeGridCore
 /// without the header row (older archives have none), into a `BarSeries`.
 ///
 /// A header is recognised by a first field that is not an integer. Every row is checked: the
-/// numbers parse, low <= open, close <= high, and open times increase; 16-digit microsecond
+/// prices are finite numbers, low <= open, close <= high, and open times increase; 16-digit microsecond
 /// timestamps are converted to milliseconds. An error names the file, the line and the problem.
 public enum KlineCSVReader {
     public static func read(_ bytes: UnsafeBufferPointer<UInt8>, source: String, into series: inout BarSeries) throws(MarketDataError) {
@@ -28,9 +28,9 @@ public enum KlineCSVReader {
             // Microseconds (16 digits, spot since 2025) become milliseconds.
             if openTime >= 1_000_000_000_000_000 { openTime /= 1000 }
             guard let open = scanner.number(fields[1]), let high = scanner.number(fields[2]), let low = scanner.number(fields[3]),
-                let close = scanner.number(fields[4])
+                let close = scanner.number(fields[4]), open.isFinite, high.isFinite, low.isFinite, close.isFinite
             else {
-                throw MarketDataError(file: source, line: scanner.lineNumber, reason: "open, high, low and close must be numbers")
+                throw MarketDataError(file: source, line: scanner.lineNumber, reason: "open, high, low and close must be finite numbers")
             }
             guard low <= min(open, close), high >= max(open, close), low > 0 else {
                 throw MarketDataError(file: source, line: scanner.lineNumber, reason: "OHLC violation: open \(open) high \(high) low \(low) close \(close)")

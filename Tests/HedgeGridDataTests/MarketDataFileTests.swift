@@ -69,7 +69,8 @@ import Testing
 
     @Test(arguments: [
         ("1756684800000,2.3650,2.3650,2.3590\n", "expected at least 6 columns"),
-        ("1756684800000,abc,2.3650,2.3590,2.3630,1\n", "must be numbers"),
+        ("1756684800000,abc,2.3650,2.3590,2.3630,1\n", "must be finite numbers"),
+        ("1756684800000,2.3650,inf,2.3590,2.3630,1\n", "must be finite numbers"),
         ("1756684800000,2.3650,2.3600,2.3590,2.3630,1\n", "OHLC violation"),
         ("1756684800000,2.3650,2.3650,2.3590,2.3630,1\n1756684800000,2.3650,2.3650,2.3590,2.3630,1\n", "duplicate open_time 1756684800000"),
         ("hello,world\n", "neither a kline row nor the kline header"),
