@@ -36,8 +36,8 @@ struct CapsChoiceRange: Equatable {
         guard var builder = Builder(cash: cash, long: long, short: short, capFraction: capFraction, leverage: leverage, mid: mid, notionals: longNotional + shortNotional)
         else { return }
         if let capFraction {
-            builder.require((longNotional - capFraction * builder.value0, long.quantity - capFraction * builder.slope), positive: false)
-            builder.require((shortNotional - capFraction * builder.value0, short.quantity - capFraction * builder.slope), positive: false)
+            builder.require(builder.capTest(taken: longNotional, held: long.quantity, capFraction: capFraction), positive: false)
+            builder.require(builder.capTest(taken: shortNotional, held: short.quantity, capFraction: capFraction), positive: false)
         }
         builder.require(builder.marginTest(taken: longNotional + shortNotional), positive: false)
         self = builder.range
@@ -64,7 +64,7 @@ struct CapsChoiceRange: Equatable {
             for offset in wanted {
                 let notional = buffers.wantedNotionals[offset]
                 // held + taken + notional > cap, and held (both sides) + taken + notional > margin cap, as a + b * mid > 0.
-                let capTest = capFraction.map { (a: notional + sideTaken - $0 * builder.value0, b: quantity - $0 * builder.slope) }
+                let capTest = capFraction.map { builder.capTest(taken: notional + sideTaken, held: quantity, capFraction: $0) }
                 let marginTest = builder.marginTest(taken: notional + marginTaken)
                 if previous < previousEnd && buffers.previous[previous] == buffers.wantedPositions[offset] {
                     // Taken: neither test may turn.
@@ -110,6 +110,11 @@ struct CapsChoiceRange: Equatable {
             range = CapsChoiceRange(low: mid / 2, high: top)
             // Equity stays positive (the margin cap is leverage times it).
             require((value0, slope), positive: true)
+        }
+
+        /// One side's held (`held` times mid) + `taken` > its cap, as a + b * mid > 0.
+        func capTest(taken: Double, held: Double, capFraction: Double) -> (a: Double, b: Double) {
+            (taken - capFraction * value0, held - capFraction * slope)
         }
 
         /// Both sides' held + `taken` > the margin cap, as a + b * mid > 0 (equity positive).

@@ -238,13 +238,13 @@ extension Simulation {
             let trigger = triggers[offset]
             switch trigger.kind {
             case .entry:
-                guard let position = Self.find(trigger, in: entries) else { continue }
+                guard let position = Self.find(trigger, in: entries, id: \.id) else { continue }
                 fillEntry(entries.remove(at: position), index: index)
                 // The resting entries changed: the next decision reconciles. (An exit fill changes
                 // only the position, which the next decision's cap check sees.)
                 decisionValid = false
             case .takeProfit, .stop:
-                guard let position = Self.find(trigger, in: exits) else { continue }
+                guard let position = Self.find(trigger, in: exits, id: \.id) else { continue }
                 // Order does not matter among exits (triggers are sorted by level, kind, id): swap-remove.
                 exits.swapAt(position, exits.count - 1)
                 let pair = exits.removeLast()
@@ -267,14 +267,11 @@ extension Simulation {
         boundsDirty = true
     }
 
-    /// Where the trigger's order is now: where it was gathered, unless a fill before it moved it.
-    @inline(__always) static func find(_ trigger: Trigger, in entries: [Entry]) -> Int? {
-        trigger.position < entries.count && entries[trigger.position].id == trigger.id
-            ? trigger.position : entries.firstIndex(where: { $0.id == trigger.id })
-    }
-
-    @inline(__always) static func find(_ trigger: Trigger, in exits: [ExitPair]) -> Int? {
-        trigger.position < exits.count && exits[trigger.position].id == trigger.id ? trigger.position : exits.firstIndex(where: { $0.id == trigger.id })
+    /// Where the trigger's order (an entry or an exit, `id` its id) is now: where it was gathered,
+    /// unless a fill before it moved it.
+    @inline(__always) static func find<Order>(_ trigger: Trigger, in orders: [Order], id: (Order) -> Int64) -> Int? {
+        trigger.position < orders.count && id(orders[trigger.position]) == trigger.id
+            ? trigger.position : orders.firstIndex(where: { id($0) == trigger.id })
     }
 
     mutating func fillEntry(_ entry: Entry, index: Int) {

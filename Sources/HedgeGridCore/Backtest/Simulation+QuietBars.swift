@@ -111,9 +111,8 @@ extension Simulation {
                 {
                     let caps = capsRangeNow(mid: close[index])
                     // Equity is linear in the close while positions are fixed: its extremes lie at the extreme closes, up to rounding.
-                    let slack = QuietPriceRanges.accountMargin
-                        * (abs(cash) + longQuantity * (max(abs(lowestClose), abs(highestClose)) + longAverage)
-                            + shortQuantity * (shortAverage + max(abs(lowestClose), abs(highestClose))))
+                    let farthest = max(abs(lowestClose), abs(highestClose))
+                    let slack = QuietPriceRanges.accountMargin * (abs(cash) + longQuantity * (farthest + longAverage) + shortQuantity * (shortAverage + farthest))
                     let (top, bottom) = longQuantity >= shortQuantity ? (highestClose, lowestClose) : (lowestClose, highestClose)
                     let lastClose = close[last]
                     if lowestClose > caps.low && highestClose < caps.high
