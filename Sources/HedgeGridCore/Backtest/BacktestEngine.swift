@@ -61,9 +61,11 @@ public struct BacktestEngine: Sendable {
         let regimes = parameters.regimeEnabled ? RegimeSeries(bars: bars, parameters: parameters.regime, indicators: indicators) : nil
         return bars.withColumns { columns in
             (regimes?.regimes ?? []).withUnsafeBufferPointer { regimeAfter in
+                let buffers = SelectionBuffers(levelsLong: parameters.gridLevelsLong, levelsShort: parameters.gridLevelsShort)
+                defer { buffers.deallocate() }
                 var simulation = Simulation(
                     engine: self, columns: columns, regimeAfter: regimes == nil ? nil : regimeAfter.baseAddress, tradingFrom: regimes?.warmFrom ?? 0,
-                    funding: funding, trades: trades, startIndex: min(max(startIndex, 0), bars.count))
+                    funding: funding, trades: trades, startIndex: min(max(startIndex, 0), bars.count), selectionBuffers: buffers)
                 return simulation.run(shouldStop: shouldStop)
             }
         }

@@ -5,7 +5,21 @@
 /// the same rungs of the same ladder; and, for reconciling, per-level lookups (index = level) of the
 /// selected rung's position and of a resting entry. A lookup entry counts only when it carries the
 /// current reconciliation's stamp, so starting a reconciliation clears them all at once.
-final class SelectionBuffers {
+///
+/// Pointers only, its counters included, so passing it around costs no reference counting (the
+/// decision takes it several times per bar). Whoever creates it calls `deallocate()` once.
+struct SelectionBuffers {
+    /// The counters, in memory of their own like the rest.
+    private struct Counters {
+        /// The current reconciliation's stamp (0 is never one).
+        var stamp: UInt32 = 0
+        var filledCount = 0
+        var previousLongCount = -1
+        var previousCount = -1
+        var wantedLongCount = 0
+        var wantedCount = -1
+    }
+
     let capacity: Int
     let current: UnsafeMutablePointer<Int32>
     let previous: UnsafeMutablePointer<Int32>
@@ -18,24 +32,39 @@ final class SelectionBuffers {
     private let selectedShortStamp: UnsafeMutablePointer<UInt32>
     private let restingLongStamp: UnsafeMutablePointer<UInt32>
     private let restingShortStamp: UnsafeMutablePointer<UInt32>
-    /// The current reconciliation's stamp (0 is never one).
-    private var stamp: UInt32 = 0
+    private let counters: UnsafeMutablePointer<Counters>
     /// The levels whose entry filled since the last reconciliation (longs as level, shorts as
     /// -level; a level fills at most once in between, as nothing is placed).
     let filledLevels: UnsafeMutablePointer<Int32>
-    private(set) var filledCount = 0
     /// Each side's ladder positions the incremental reconciliation cancels and places, ascending
     /// (scratch: [0] longs, [1] shorts).
     let cancelled: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>)
     let placed: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>)
     private let levelsLong: Int
     private let levelsShort: Int
+
+    private var stamp: UInt32 {
+        get { counters.pointee.stamp }
+        nonmutating set { counters.pointee.stamp = newValue }
+    }
+
+    /// How many levels `filledLevels` holds.
+    var filledCount: Int { counters.pointee.filledCount }
+
     /// Longs and all rungs in `previous` (-1: no reconciliation yet).
-    var previousLongCount = -1
-    var previousCount = -1
+    var previousLongCount: Int { counters.pointee.previousLongCount }
+    var previousCount: Int { counters.pointee.previousCount }
+
     /// Longs and all rungs in the wanted list (-1: no full decision yet).
-    var wantedLongCount = 0
-    var wantedCount = -1
+    var wantedLongCount: Int {
+        get { counters.pointee.wantedLongCount }
+        nonmutating set { counters.pointee.wantedLongCount = newValue }
+    }
+
+    var wantedCount: Int {
+        get { counters.pointee.wantedCount }
+        nonmutating set { counters.pointee.wantedCount = newValue }
+    }
 
     init(levelsLong: Int, levelsShort: Int) {
         self.levelsLong = max(0, levelsLong) + 1
@@ -56,6 +85,8 @@ final class SelectionBuffers {
         filledLevels = .allocate(capacity: capacity)
         cancelled = (.allocate(capacity: capacity), .allocate(capacity: capacity))
         placed = (.allocate(capacity: capacity), .allocate(capacity: capacity))
+        counters = .allocate(capacity: 1)
+        counters.initialize(to: Counters())
         clearStamps()
     }
 
@@ -66,7 +97,9 @@ final class SelectionBuffers {
         restingShortStamp.initialize(repeating: 0, count: levelsShort)
     }
 
-    deinit {
+    /// Frees the memory; no copy of these buffers may be used after.
+    func deallocate() {
+        counters.deallocate()
         current.deallocate()
         previous.deallocate()
         wantedPositions.deallocate()
@@ -86,24 +119,26 @@ final class SelectionBuffers {
 
     /// Notes that the entry resting at a level filled.
     func markFilled(_ side: PositionSide, level: Int) {
-        precondition(filledCount < capacity, "more fills than entries since the last reconciliation")
-        filledLevels[filledCount] = Int32(side == .long ? level : -level)
-        filledCount += 1
+        let count = filledCount
+        precondition(count < capacity, "more fills than entries since the last reconciliation")
+        filledLevels[count] = Int32(side == .long ? level : -level)
+        counters.pointee.filledCount = count + 1
     }
 
     /// Starts a new span between reconciliations: no level has filled in it yet.
     func forgetFills() {
-        filledCount = 0
+        counters.pointee.filledCount = 0
     }
 
     /// Starts a reconciliation: marks the level lookup of the first `total` positions of
     /// `selection` (`longCount` of them longs) as selected, and no level as resting.
     func beginReconciling(_ selection: UnsafeMutablePointer<Int32>, longCount: Int, total: Int, in ladder: GridLadder) {
-        stamp &+= 1
+        var stamp = self.stamp &+ 1
         if stamp == 0 {
             clearStamps()
             stamp = 1
         }
+        self.stamp = stamp
         ladder.long.withUnsafeBufferPointer { long in
             for offset in 0..<longCount {
                 let position = selection[offset]
@@ -156,7 +191,7 @@ final class SelectionBuffers {
     /// Remembers the current selection as the reconciled one.
     func keepCurrent(count: Int, longCount: Int) {
         previous.update(from: current, count: count)
-        previousLongCount = longCount
-        previousCount = count
+        counters.pointee.previousLongCount = longCount
+        counters.pointee.previousCount = count
     }
 }

@@ -371,8 +371,11 @@ extension Simulation {
         for offset in 0..<buffers.filledCount {
             let mark = Int(buffers.filledLevels[offset])
             let long = mark > 0
-            let rungs = long ? ladder.long : ladder.short
-            guard let filled = rungs.firstIndex(where: { $0.level == abs(mark) }).map(Int32.init) else { continue }
+            // (Each side's array searched in place: picking one into a local would retain it.)
+            let found = long
+                ? ladder.long.withUnsafeBufferPointer { Self.position(ofLevel: mark, in: $0) }
+                : ladder.short.withUnsafeBufferPointer { Self.position(ofLevel: -mark, in: $0) }
+            guard let filled = found else { continue }
             let (cancelled, placed) = long ? (buffers.cancelled.0, buffers.placed.0) : (buffers.cancelled.1, buffers.placed.1)
             var cancelCount = long ? cancelCounts.0 : cancelCounts.1
             var placeCount = long ? placeCounts.0 : placeCounts.1
@@ -419,6 +422,11 @@ extension Simulation {
         }
         // Placements widened the trigger bounds in place; a cancel may have narrowed them.
         if cancelCounts.0 + cancelCounts.1 > 0 { boundsDirty = true }
+    }
+
+    /// The position in `rungs` of the rung at `level`.
+    static func position(ofLevel level: Int, in rungs: UnsafeBufferPointer<GridRung>) -> Int32? {
+        rungs.firstIndex(where: { $0.level == level }).map(Int32.init)
     }
 
     /// Places an entry for `rung` (the next id; resting from the next bar, after its post-only

@@ -85,7 +85,7 @@ struct Simulation {
     var entriesAwaitingPostOnly = false
     /// Reused buffer of the orders a path segment reaches.
     var triggerBuffer: [Trigger] = []
-    /// Scratch memory of the decisions (selections, wanted rungs, level lookups).
+    /// Scratch memory of the decisions (selections, wanted rungs, level lookups), owned by the caller.
     let selectionBuffers: SelectionBuffers
 
     var highestDownTrigger = -Double.infinity
@@ -112,10 +112,10 @@ struct Simulation {
     var desiredLongNotional = 0.0
     var desiredShortNotional = 0.0
 
-    /// `columns` and `regimeAfter` must stay valid for the simulation's life.
+    /// `columns`, `regimeAfter` and `selectionBuffers` (sized for the engine's ladder) must stay valid for the simulation's life.
     init(
         engine: BacktestEngine, columns: BarColumns, regimeAfter: UnsafePointer<Regime>?, tradingFrom: Int, funding: FundingSeries,
-        trades: TradeSeries, startIndex: Int
+        trades: TradeSeries, startIndex: Int, selectionBuffers: SelectionBuffers
     ) {
         self.engine = engine
         self.parameters = engine.parameters
@@ -125,7 +125,7 @@ struct Simulation {
         self.funding = funding
         self.trades = trades
         self.startIndex = startIndex
-        self.selectionBuffers = SelectionBuffers(levelsLong: engine.parameters.gridLevelsLong, levelsShort: engine.parameters.gridLevelsShort)
+        self.selectionBuffers = selectionBuffers
         self.regimeAfter = regimeAfter
         self.tradingFrom = tradingFrom
         self.balance = engine.exchange.startingBalance

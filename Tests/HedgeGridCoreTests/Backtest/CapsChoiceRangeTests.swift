@@ -50,6 +50,7 @@ import Testing
     @Test func everyMidInsideKeepsTheChoiceAndTheEndsAreWhereItChanges() {
         var random = SeededUniform(seed: 23)
         let buffers = SelectionBuffers(levelsLong: 8, levelsShort: 8)
+        defer { buffers.deallocate() }
         var ranges = 0
         var containsOwnMid = 0
         var insideChecked = 0
@@ -100,6 +101,7 @@ import Testing
     @Test func noRangeWhenEveryRungIsTakenOrTheLastChoiceIsNotAChoiceAmongTheWanted() {
         var random = SeededUniform(seed: 5)
         let buffers = SelectionBuffers(levelsLong: 4, levelsShort: 4)
+        defer { buffers.deallocate() }
         Self.wantRungs(buffers, longCount: 3, shortCount: 3, random: &random)
         let rich = Account(cash: 1e9, long: SidePosition(), short: SidePosition(), capFraction: 0.5, leverage: 5)
         let taken = rich.choice(buffers, mid: 4)

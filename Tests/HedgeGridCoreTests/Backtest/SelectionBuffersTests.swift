@@ -24,6 +24,7 @@ import Testing
 
     @Test func aLevelIsSelectedOnlyInItsReconciliation() {
         let buffers = SelectionBuffers(levelsLong: 4, levelsShort: 4)
+        defer { buffers.deallocate() }
         #expect(Self.ladder.long.count == 4 && Self.ladder.short.count == 4)
         let first = Self.reconcile(buffers, long: [0, 2], short: [1])
         #expect(first.long == [true, false, true, false])
@@ -38,6 +39,7 @@ import Testing
 
     @Test func anEntryThatIsNotTheRungAsItIsNowIsNotSelected() {
         let buffers = SelectionBuffers(levelsLong: 4, levelsShort: 4)
+        defer { buffers.deallocate() }
         _ = Self.reconcile(buffers, long: [0], short: [])
         var moved = Self.entry(Self.ladder.long[0])
         moved.price *= 1.01
@@ -49,6 +51,7 @@ import Testing
 
     @Test func marksFromBeforeTheStampWrapsDoNotCount() {
         let buffers = SelectionBuffers(levelsLong: 4, levelsShort: 4)
+        defer { buffers.deallocate() }
         // A mark made with stamp 1, long ago.
         _ = Self.reconcile(buffers, long: [3], short: [3])
         buffers.markResting(.short, level: Self.ladder.short[3].level)
