@@ -34,7 +34,7 @@ public struct InstrumentFilters: Sendable, Equatable, Codable {
 
     /// The price rounded to the nearest tick.
     @inlinable public func roundPrice(_ price: Double) -> Double {
-        snap((price / tickSize).rounded() * tickSize, scale: priceScaleValue)
+        snap(Self.nearestInteger(price / tickSize) * tickSize, scale: priceScaleValue)
     }
 
     /// The quantity floored to the step (with a tolerance for binary representation).
@@ -46,7 +46,20 @@ public struct InstrumentFilters: Sendable, Equatable, Codable {
     @usableFromInline var quantityScaleValue: Double { quantityScale }
 
     @usableFromInline func snap(_ value: Double, scale: Double) -> Double {
-        (value * scale).rounded() / scale
+        Self.nearestInteger(value * scale) / scale
+    }
+
+    /// `value.rounded()` (to the nearest integer, halves away from zero), without the C library's
+    /// `round` call when |value| < 2^52: every fill rounds its exit prices, so this is on the hot path.
+    @inlinable @inline(__always) static func nearestInteger(_ value: Double) -> Double {
+        let magnitude = abs(value)
+        // Not finite, or too large to have a fraction: the library's answer.
+        guard magnitude < 0x1p52 else { return value.rounded() }
+        // Adding 2^52 leaves no fraction: the nearest integer, a tie to the even one; both steps
+        // exact. A tie that went down (to even) goes up instead.
+        let nearest = (magnitude + 0x1p52) - 0x1p52
+        let up = magnitude - nearest >= 0.5 ? 1.0 : 0.0
+        return Double(signOf: value, magnitudeOf: nearest + up)
     }
 
     /// 10^d for the fewest decimals d (up to 12) that write `size` exactly.
