@@ -23,8 +23,9 @@ public enum TradesCSVReader {
             default:
                 throw MarketDataError(file: source, line: scanner.lineNumber, reason: "expected 7 aggTrades columns or 6 trades columns, found \(fields.count)")
             }
-            guard let price = scanner.number(fields[1]), price > 0, let time = scanner.integer(fields[timeColumn]) else {
-                throw MarketDataError(file: source, line: scanner.lineNumber, reason: "price must be a positive number and the time an integer")
+            // (`inf` parses as a number: a price must also be finite.)
+            guard let price = scanner.number(fields[1]), price > 0, price.isFinite, let time = scanner.integer(fields[timeColumn]) else {
+                throw MarketDataError(file: source, line: scanner.lineNumber, reason: "price must be a positive finite number and the time an integer")
             }
             guard time >= previous else {
                 throw MarketDataError(file: source, line: scanner.lineNumber, reason: "trade time \(time) goes backwards")

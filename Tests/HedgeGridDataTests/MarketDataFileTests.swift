@@ -124,6 +124,15 @@ import Testing
         } throws: { error in
             "\(error)" == "\(path):2: funding rate 0.5 is not plausible (|rate| >= 10%)"
         }
+        // `inf` and `nan` parse as numbers; neither passes the plausibility check.
+        for rate in ["inf", "nan"] {
+            let other = try write("1756684800000,8,\(rate)\n", "\(rate).csv", in: scratch)
+            #expect {
+                _ = try MarketDataFile.funding(from: [other])
+            } throws: { error in
+                "\(error)" == "\(other):1: funding rate \(rate) is not plausible (|rate| >= 10%)"
+            }
+        }
     }
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: "../shared/data/binance-um-klines-1m"), "../shared/data is not beside the repository (extra check only)"))
@@ -164,6 +173,18 @@ import Testing
             _ = try MarketDataFile.trades(from: [scratch.file("b.csv")])
         } throws: { error in
             "\(error)" == "\(scratch.file("b.csv")):2: trade time 1000 goes backwards"
+        }
+    }
+
+    @Test(arguments: ["inf", "nan", "-1", "0", "x"])
+    func tradePricesThatAreNotPositiveFiniteNumbersAreRefused(price: String) throws {
+        let scratch = Scratch()
+        defer { scratch.remove() }
+        try "1,10.0,1,1,1,1000,true\n2,\(price),1,2,2,2000,false\n".write(toFile: scratch.file("p.csv"), atomically: true, encoding: .utf8)
+        #expect {
+            _ = try MarketDataFile.trades(from: [scratch.file("p.csv")])
+        } throws: { error in
+            "\(error)" == "\(scratch.file("p.csv")):2: price must be a positive finite number and the time an integer"
         }
     }
 }
