@@ -6,11 +6,29 @@
 /// selected rung's position and of a resting entry. A lookup entry counts only when it carries the
 /// current reconciliation's stamp, so starting a reconciliation clears them all at once.
 ///
-/// Pointers only, its counters included, so passing it around costs no reference counting (the
-/// decision takes it several times per bar). Whoever creates it calls `deallocate()` once.
+/// One pointer to memory holding the rest (the buffers' pointers and the counters), so passing it
+/// around costs neither reference counting nor a copy of many fields (the decision takes it
+/// several times per bar). Whoever creates it calls `deallocate()` once.
 struct SelectionBuffers {
-    /// The counters, in memory of their own like the rest.
-    private struct Counters {
+    /// What the one pointer points to.
+    private struct Storage {
+        let capacity: Int
+        let levelsLong: Int
+        let levelsShort: Int
+        let current: UnsafeMutablePointer<Int32>
+        let previous: UnsafeMutablePointer<Int32>
+        let wantedPositions: UnsafeMutablePointer<Int32>
+        let wantedNotionals: UnsafeMutablePointer<Double>
+        let selectedLong: UnsafeMutablePointer<Int32>
+        let selectedShort: UnsafeMutablePointer<Int32>
+        /// The stamp of the reconciliation that selected (or found resting) each level.
+        let selectedLongStamp: UnsafeMutablePointer<UInt32>
+        let selectedShortStamp: UnsafeMutablePointer<UInt32>
+        let restingLongStamp: UnsafeMutablePointer<UInt32>
+        let restingShortStamp: UnsafeMutablePointer<UInt32>
+        let filledLevels: UnsafeMutablePointer<Int32>
+        let cancelled: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>)
+        let placed: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>)
         /// The current reconciliation's stamp (0 is never one).
         var stamp: UInt32 = 0
         var filledCount = 0
@@ -20,73 +38,68 @@ struct SelectionBuffers {
         var wantedCount = -1
     }
 
-    let capacity: Int
-    let current: UnsafeMutablePointer<Int32>
-    let previous: UnsafeMutablePointer<Int32>
-    let wantedPositions: UnsafeMutablePointer<Int32>
-    let wantedNotionals: UnsafeMutablePointer<Double>
-    let selectedLong: UnsafeMutablePointer<Int32>
-    let selectedShort: UnsafeMutablePointer<Int32>
-    /// The stamp of the reconciliation that selected (or found resting) each level.
-    private let selectedLongStamp: UnsafeMutablePointer<UInt32>
-    private let selectedShortStamp: UnsafeMutablePointer<UInt32>
-    private let restingLongStamp: UnsafeMutablePointer<UInt32>
-    private let restingShortStamp: UnsafeMutablePointer<UInt32>
-    private let counters: UnsafeMutablePointer<Counters>
+    private let storage: UnsafeMutablePointer<Storage>
+
+    var capacity: Int { storage.pointee.capacity }
+    var current: UnsafeMutablePointer<Int32> { storage.pointee.current }
+    var previous: UnsafeMutablePointer<Int32> { storage.pointee.previous }
+    var wantedPositions: UnsafeMutablePointer<Int32> { storage.pointee.wantedPositions }
+    var wantedNotionals: UnsafeMutablePointer<Double> { storage.pointee.wantedNotionals }
+    var selectedLong: UnsafeMutablePointer<Int32> { storage.pointee.selectedLong }
+    var selectedShort: UnsafeMutablePointer<Int32> { storage.pointee.selectedShort }
+    private var selectedLongStamp: UnsafeMutablePointer<UInt32> { storage.pointee.selectedLongStamp }
+    private var selectedShortStamp: UnsafeMutablePointer<UInt32> { storage.pointee.selectedShortStamp }
+    private var restingLongStamp: UnsafeMutablePointer<UInt32> { storage.pointee.restingLongStamp }
+    private var restingShortStamp: UnsafeMutablePointer<UInt32> { storage.pointee.restingShortStamp }
     /// The levels whose entry filled since the last reconciliation (longs as level, shorts as
     /// -level; a level fills at most once in between, as nothing is placed).
-    let filledLevels: UnsafeMutablePointer<Int32>
+    var filledLevels: UnsafeMutablePointer<Int32> { storage.pointee.filledLevels }
     /// Each side's ladder positions the incremental reconciliation cancels and places, ascending
     /// (scratch: [0] longs, [1] shorts).
-    let cancelled: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>)
-    let placed: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>)
-    private let levelsLong: Int
-    private let levelsShort: Int
+    var cancelled: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>) { storage.pointee.cancelled }
+    var placed: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>) { storage.pointee.placed }
+    private var levelsLong: Int { storage.pointee.levelsLong }
+    private var levelsShort: Int { storage.pointee.levelsShort }
 
     private var stamp: UInt32 {
-        get { counters.pointee.stamp }
-        nonmutating set { counters.pointee.stamp = newValue }
+        get { storage.pointee.stamp }
+        nonmutating set { storage.pointee.stamp = newValue }
     }
 
     /// How many levels `filledLevels` holds.
-    var filledCount: Int { counters.pointee.filledCount }
+    var filledCount: Int { storage.pointee.filledCount }
 
     /// Longs and all rungs in `previous` (-1: no reconciliation yet).
-    var previousLongCount: Int { counters.pointee.previousLongCount }
-    var previousCount: Int { counters.pointee.previousCount }
+    var previousLongCount: Int { storage.pointee.previousLongCount }
+    var previousCount: Int { storage.pointee.previousCount }
 
     /// Longs and all rungs in the wanted list (-1: no full decision yet).
     var wantedLongCount: Int {
-        get { counters.pointee.wantedLongCount }
-        nonmutating set { counters.pointee.wantedLongCount = newValue }
+        get { storage.pointee.wantedLongCount }
+        nonmutating set { storage.pointee.wantedLongCount = newValue }
     }
 
     var wantedCount: Int {
-        get { counters.pointee.wantedCount }
-        nonmutating set { counters.pointee.wantedCount = newValue }
+        get { storage.pointee.wantedCount }
+        nonmutating set { storage.pointee.wantedCount = newValue }
     }
 
     init(levelsLong: Int, levelsShort: Int) {
-        self.levelsLong = max(0, levelsLong) + 1
-        self.levelsShort = max(0, levelsShort) + 1
-        capacity = max(levelsLong, 0) + max(levelsShort, 0) + 1
-        current = .allocate(capacity: capacity)
-        previous = .allocate(capacity: capacity)
-        wantedPositions = .allocate(capacity: capacity)
-        wantedNotionals = .allocate(capacity: capacity)
-        selectedLong = .allocate(capacity: self.levelsLong)
-        selectedLong.initialize(repeating: -1, count: self.levelsLong)
-        selectedShort = .allocate(capacity: self.levelsShort)
-        selectedShort.initialize(repeating: -1, count: self.levelsShort)
-        selectedLongStamp = .allocate(capacity: self.levelsLong)
-        selectedShortStamp = .allocate(capacity: self.levelsShort)
-        restingLongStamp = .allocate(capacity: self.levelsLong)
-        restingShortStamp = .allocate(capacity: self.levelsShort)
-        filledLevels = .allocate(capacity: capacity)
-        cancelled = (.allocate(capacity: capacity), .allocate(capacity: capacity))
-        placed = (.allocate(capacity: capacity), .allocate(capacity: capacity))
-        counters = .allocate(capacity: 1)
-        counters.initialize(to: Counters())
+        let levels = (long: max(0, levelsLong) + 1, short: max(0, levelsShort) + 1)
+        let capacity = max(levelsLong, 0) + max(levelsShort, 0) + 1
+        let selectedLong = UnsafeMutablePointer<Int32>.allocate(capacity: levels.long)
+        selectedLong.initialize(repeating: -1, count: levels.long)
+        let selectedShort = UnsafeMutablePointer<Int32>.allocate(capacity: levels.short)
+        selectedShort.initialize(repeating: -1, count: levels.short)
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: Storage(
+            capacity: capacity, levelsLong: levels.long, levelsShort: levels.short, current: .allocate(capacity: capacity),
+            previous: .allocate(capacity: capacity), wantedPositions: .allocate(capacity: capacity),
+            wantedNotionals: .allocate(capacity: capacity), selectedLong: selectedLong, selectedShort: selectedShort,
+            selectedLongStamp: .allocate(capacity: levels.long), selectedShortStamp: .allocate(capacity: levels.short),
+            restingLongStamp: .allocate(capacity: levels.long), restingShortStamp: .allocate(capacity: levels.short),
+            filledLevels: .allocate(capacity: capacity), cancelled: (.allocate(capacity: capacity), .allocate(capacity: capacity)),
+            placed: (.allocate(capacity: capacity), .allocate(capacity: capacity))))
         clearStamps()
     }
 
@@ -99,7 +112,6 @@ struct SelectionBuffers {
 
     /// Frees the memory; no copy of these buffers may be used after.
     func deallocate() {
-        counters.deallocate()
         current.deallocate()
         previous.deallocate()
         wantedPositions.deallocate()
@@ -115,6 +127,8 @@ struct SelectionBuffers {
         cancelled.1.deallocate()
         placed.0.deallocate()
         placed.1.deallocate()
+        storage.deinitialize(count: 1)
+        storage.deallocate()
     }
 
     /// Notes that the entry resting at a level filled.
@@ -122,12 +136,12 @@ struct SelectionBuffers {
         let count = filledCount
         precondition(count < capacity, "more fills than entries since the last reconciliation")
         filledLevels[count] = Int32(side == .long ? level : -level)
-        counters.pointee.filledCount = count + 1
+        storage.pointee.filledCount = count + 1
     }
 
     /// Starts a new span between reconciliations: no level has filled in it yet.
     func forgetFills() {
-        counters.pointee.filledCount = 0
+        storage.pointee.filledCount = 0
     }
 
     /// Starts a reconciliation: marks the level lookup of the first `total` positions of
@@ -191,7 +205,7 @@ struct SelectionBuffers {
     /// Remembers the current selection as the reconciled one.
     func keepCurrent(count: Int, longCount: Int) {
         previous.update(from: current, count: count)
-        counters.pointee.previousLongCount = longCount
-        counters.pointee.previousCount = count
+        storage.pointee.previousLongCount = longCount
+        storage.pointee.previousCount = count
     }
 }
