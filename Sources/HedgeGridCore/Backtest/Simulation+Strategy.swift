@@ -31,7 +31,7 @@ extension Simulation {
         }
         let key = LadderKey(center: center!, regime: regime, longScale: longScale, shortScale: shortScale)
         if key != ladderKey {
-            ladder = buildLadder(key)
+            ladder = Self.buildLadder(key, parameters: parameters, filters: filters)
             ladderKey = key
             entriesAreLastReconciled = false  // the last selection's positions were in the old ladder
             droppedRungs = max(droppedRungs, ladder.dropped)
@@ -243,7 +243,8 @@ extension Simulation {
     }
 
     /// The ladder for a centre, regime and funding scales (spec section 2, steps 5 to 7).
-    func buildLadder(_ key: LadderKey) -> GridLadder {
+    /// (Static: a method on `self` called from a mutating one copies the whole simulation.)
+    static func buildLadder(_ key: LadderKey, parameters: HedgeGridParameters, filters: InstrumentFilters) -> GridLadder {
         var ladder = GridLadder(
             center: key.center, stepBps: parameters.gridStepBps, levelsLong: parameters.gridLevelsLong,
             levelsShort: parameters.gridLevelsShort, baseQuantity: parameters.baseQuantity,
@@ -253,12 +254,12 @@ extension Simulation {
                 to: &ladder, regime: key.regime, counterLevels: parameters.counterLevels,
                 counterQuantityScale: parameters.counterQuantityScale, filters: filters)
         }
-        if key.longScale < 1 { ladder.long = scaled(ladder.long, by: key.longScale, dropped: &ladder.dropped) }
-        if key.shortScale < 1 { ladder.short = scaled(ladder.short, by: key.shortScale, dropped: &ladder.dropped) }
+        if key.longScale < 1 { ladder.long = scaled(ladder.long, by: key.longScale, filters: filters, dropped: &ladder.dropped) }
+        if key.shortScale < 1 { ladder.short = scaled(ladder.short, by: key.shortScale, filters: filters, dropped: &ladder.dropped) }
         return ladder
     }
 
-    func scaled(_ rungs: [GridRung], by scale: Double, dropped: inout Int) -> [GridRung] {
+    static func scaled(_ rungs: [GridRung], by scale: Double, filters: InstrumentFilters, dropped: inout Int) -> [GridRung] {
         var kept: [GridRung] = []
         for var rung in rungs {
             rung.quantity = filters.floorQuantity(rung.quantity * scale)
