@@ -15,7 +15,9 @@ struct CapsChoiceRange: Equatable {
 
     /// Relative margin kept from where a comparison turns.
     static let margin = 1e-12
-    static let empty = CapsChoiceRange(low: .infinity, high: -.infinity)
+    /// No mid. (Computed: a stored static is a lazy global, and on Linux every read of one calls
+    /// `swift_once`, on the quiet loop's path.)
+    static var empty: CapsChoiceRange { CapsChoiceRange(low: .infinity, high: -.infinity) }
 
     init(low: Double, high: Double) {
         self.low = low
