@@ -165,26 +165,26 @@ import Testing
         #expect(trades.prices == [68402.6, 68402.7])
     }
 
-    @Test func tradesGoingBackwardsAreRefused() throws {
+    /// Reads `text` as a trades file and expects it refused, with `reason` on line 2.
+    static func expectRefused(_ text: String, reason: String) throws {
         let scratch = Scratch()
         defer { scratch.remove() }
-        try "1,10.0,1,1,1,2000,true\n2,10.1,1,2,2,1000,false\n".write(toFile: scratch.file("b.csv"), atomically: true, encoding: .utf8)
+        let path = scratch.file("trades.csv")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
         #expect {
-            _ = try MarketDataFile.trades(from: [scratch.file("b.csv")])
+            _ = try MarketDataFile.trades(from: [path])
         } throws: { error in
-            "\(error)" == "\(scratch.file("b.csv")):2: trade time 1000 goes backwards"
+            "\(error)" == "\(path):2: \(reason)"
         }
+    }
+
+    @Test func tradesGoingBackwardsAreRefused() throws {
+        try Self.expectRefused("1,10.0,1,1,1,2000,true\n2,10.1,1,2,2,1000,false\n", reason: "trade time 1000 goes backwards")
     }
 
     @Test(arguments: ["inf", "nan", "-1", "0", "x"])
     func tradePricesThatAreNotPositiveFiniteNumbersAreRefused(price: String) throws {
-        let scratch = Scratch()
-        defer { scratch.remove() }
-        try "1,10.0,1,1,1,1000,true\n2,\(price),1,2,2,2000,false\n".write(toFile: scratch.file("p.csv"), atomically: true, encoding: .utf8)
-        #expect {
-            _ = try MarketDataFile.trades(from: [scratch.file("p.csv")])
-        } throws: { error in
-            "\(error)" == "\(scratch.file("p.csv")):2: price must be a positive finite number and the time an integer"
-        }
+        try Self.expectRefused(
+            "1,10.0,1,1,1,1000,true\n2,\(price),1,2,2,2000,false\n", reason: "price must be a positive finite number and the time an integer")
     }
 }
