@@ -340,6 +340,22 @@ extension Simulation {
             var now = sideIndex == 0 ? 0 : longCount
             let nowEnd = sideIndex == 0 ? longCount : longCount + shortCount
             var (cancelCount, placeCount) = (0, 0)
+            // Most often both selections are the side's last rungs (every rung beyond mid, none left
+            // out by a cap): k ascending positions below the rung count that start at count - k are
+            // the last k. Then the difference is the positions between the two starts, no merge needed.
+            let rungCount = sideIndex == 0 ? ladder.long.count : ladder.short.count
+            let (lastStart, nowStart) = (rungCount - (lastEnd - last), rungCount - (nowEnd - now))
+            if (last == lastEnd || Int(previous[last]) == lastStart) && (now == nowEnd || Int(selection[now]) == nowStart) {
+                for position in lastStart..<max(lastStart, nowStart) {
+                    cancelled[cancelCount] = Int32(position)
+                    cancelCount += 1
+                }
+                for position in nowStart..<max(nowStart, lastStart) {
+                    placed[placeCount] = Int32(position)
+                    placeCount += 1
+                }
+                (last, now) = (lastEnd, nowEnd)
+            }
             while last < lastEnd && now < nowEnd {
                 let (was, wanted) = (previous[last], selection[now])
                 if was == wanted {
