@@ -3,7 +3,7 @@
 // walk when the directory is "random"; the default HedgeGridV1 parameters with base_qty 20, run
 // as optimizer trials (no events, no equity curve) `runs` times, printing the summed PnL (a
 // checksum); with RUNS = 0, one report run instead, printing its fingerprint. With a third argument
-// `time`, it also prints the best and median wall time per trial run (scripts/engine-ab.sh).
+// `time`, it also prints the best and median wall time per trial run.
 import Glibc
 import HedgeGridCore
 
