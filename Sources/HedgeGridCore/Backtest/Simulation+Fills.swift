@@ -193,15 +193,36 @@ extension Simulation {
         }
         entries.withUnsafeBufferPointer { entries in
             triggers.withUnsafeMutableBufferPointer { triggers in
-                for position in 0..<entries.count {
-                    let entry = entries[position]
-                    // A buy limit needs the price down to price * (1 - tt); a sell limit up to price * (1 + tt).
-                    let reached = falling ? end <= entry.price * (1 - through) : end >= entry.price * (1 + through)
-                    // Written always and kept when reached, resting and on the segment's side: no branch
-                    // on the side, which alternates from entry to entry.
-                    let kept = (reached ? 1 : 0) & (entry.activeFrom <= index ? 1 : 0) & ((entry.side == .long) == falling ? 1 : 0)
-                    triggers[reachedCount] = Trigger(level: entry.price, kind: .entry, id: entry.id, position: position)
-                    reachedCount += kept
+                // A buy limit needs the price down to price * (1 - tt); a sell limit up to price * (1 + tt).
+                let factor = falling ? 1 - through : 1 + through
+                // The entries reached, resting and on the segment's side, as bits of their positions
+                // (64 at a time): one pass with no branch (the side alternates from entry to entry, and
+                // mostly one entry is reached), then only the reached ones are written out.
+                var chunk = 0
+                while chunk < entries.count {
+                    let chunkEnd = min(entries.count, chunk + 64)
+                    var reached: UInt64 = 0
+                    if falling {
+                        for offset in 0..<(chunkEnd - chunk) {
+                            let entry = entries[chunk &+ offset]
+                            let kept = Self.bit(end <= entry.price * factor) & Self.bit(entry.activeFrom <= index) & Self.bit(entry.side == .long)
+                            reached |= kept &<< UInt64(truncatingIfNeeded: offset)
+                        }
+                    } else {
+                        for offset in 0..<(chunkEnd - chunk) {
+                            let entry = entries[chunk &+ offset]
+                            let kept = Self.bit(end >= entry.price * factor) & Self.bit(entry.activeFrom <= index) & Self.bit(entry.side == .short)
+                            reached |= kept &<< UInt64(truncatingIfNeeded: offset)
+                        }
+                    }
+                    while reached != 0 {
+                        let position = chunk + reached.trailingZeroBitCount
+                        reached &= reached - 1
+                        let entry = entries[position]
+                        triggers[reachedCount] = Trigger(level: entry.price, kind: .entry, id: entry.id, position: position)
+                        reachedCount += 1
+                    }
+                    chunk = chunkEnd
                 }
             }
         }
@@ -265,6 +286,11 @@ extension Simulation {
             }
         }
         boundsDirty = true
+    }
+
+    /// 1 when true, else 0.
+    @inline(__always) static func bit(_ condition: Bool) -> UInt64 {
+        condition ? 1 : 0
     }
 
     /// Where the trigger's order (an entry or an exit, `id` its id) is now: where it was gathered,

@@ -72,6 +72,24 @@ import Testing
         #expect(result.roundTrips.contains { $0.side == .short && $0.entryTime == secondBar && $0.exitPrice == 100 })
     }
 
+    /// More entries rest than the walk looks at in one go (64): a fall through all 150 long rungs
+    /// fills every one, in price order, and a rise through the 150 short rungs does the same.
+    @Test func aSegmentReachingMoreThan64EntriesFillsThemAllInPriceOrder() {
+        var parameters = Self.plainParameters(levels: 150)
+        parameters.gridStepBps = 10
+        parameters.takeProfitSteps = 1_000
+        parameters.stopLossEnabled = false
+        let result = Self.run([
+            (100, 100, 100, 100),     // centre 100: longs 99.9 down to 85, shorts 100.1 up to 115
+            (100, 100, 84.5, 85),     // one fall through every long rung
+            (85, 115.5, 85, 115),     // one rise through every short rung
+        ], parameters: parameters)
+        let longs = result.fills.filter { $0.reason == .entry && $0.side == .long }.map(\.price)
+        let shorts = result.fills.filter { $0.reason == .entry && $0.side == .short }.map(\.price)
+        #expect(longs.count == 150 && longs == longs.sorted(by: >) && longs.first == 99.9 && longs.last == 85)
+        #expect(shorts.count == 150 && shorts == shorts.sorted() && shorts.first == 100.1 && shorts.last == 115)
+    }
+
     @Test func ordersDecidedAtACloseFillFromTheNextBarOnly() {
         // Bar 0's own low would reach 99, but the order is decided at its close.
         let result = Self.run([(100, 100, 98, 100), (100, 100, 99.5, 99.8)])
