@@ -26,6 +26,6 @@ build() {  # build MODULE REVISION
 }
 build Old "$old"
 build New "$new"
-swiftc -O -I "$work/Old" -I "$work/New" scripts/engine-ab/main.swift "$work/Old/libOld.a" "$work/New/libNew.a" -o "$work/engine-ab" 2>&1 | grep -v warning || true
+swiftc -O -I "$work/Old" -I "$work/New" scripts/engine-ab/main.swift scripts/engine-instructions/KlineRows.swift "$work/Old/libOld.a" "$work/New/libNew.a" -o "$work/engine-ab" 2>&1 | grep -v warning || true
 echo "old: $old, new: $new"
 "$work/engine-ab" "$data" "$rounds"

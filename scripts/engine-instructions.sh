@@ -22,7 +22,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 source scripts/engine-instructions/unpack-bars.sh
 unpack_bars "$work"
-swiftc -O -I .build/release/Modules scripts/engine-instructions/main.swift "${objects[@]}" -o "$work/engine" 2>&1 | grep -v warning || true
+swiftc -O -I .build/release/Modules scripts/engine-instructions/main.swift scripts/engine-instructions/KlineRows.swift "${objects[@]}" -o "$work/engine" 2>&1 | grep -v warning || true
 "$work/engine" "$data" 0
 branch_sim=()
 if [ "${BRANCH_SIM:-0}" = 1 ]; then branch_sim=(--branch-sim=yes); fi

@@ -7,25 +7,6 @@ import Glibc
 import New
 import Old
 
-/// The six FILUSDT months (unzipped CSVs in `directory`) as rows, or nil for the seeded random walk.
-func readRows(directory: String) -> [(openTime: Int64, open: Double, high: Double, low: Double, close: Double)] {
-    var rows: [(openTime: Int64, open: Double, high: Double, low: Double, close: Double)] = []
-    for month in ["04", "05", "06", "08", "09", "10"] {
-        let path = "\(directory)/FILUSDT-1m-2023-\(month).csv"
-        guard let file = fopen(path, "r") else { fatalError("cannot open \(path)") }
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        while getline(&line, &capacity, file) > 0 {
-            let fields = String(cString: line!).split(separator: ",")
-            guard fields.count > 4, let openTime = Int64(fields[0]) else { continue }  // the header row
-            rows.append((openTime, Double(fields[1])!, Double(fields[2])!, Double(fields[3])!, Double(fields[4])!))
-        }
-        free(line)
-        fclose(file)
-    }
-    return rows
-}
-
 let arguments = CommandLine.arguments
 guard arguments.count == 3, let rounds = Int(arguments[2]), rounds > 0 else { fatalError("usage: engine-ab DIRECTORY|random ROUNDS") }
 var oldBars = Old.BarSeries()
@@ -34,7 +15,7 @@ if arguments[1] == "random" {
     oldBars = Old.BarSeries.randomWalk(count: 259_200, price: 2.5, volatility: 0.0009, seed: 1)
     newBars = New.BarSeries.randomWalk(count: 259_200, price: 2.5, volatility: 0.0009, seed: 1)
 } else {
-    for row in readRows(directory: arguments[1]) {
+    for row in readKlineRows(directory: arguments[1]) {
         oldBars.append(openTime: row.openTime, open: row.open, high: row.high, low: row.low, close: row.close)
         newBars.append(openTime: row.openTime, open: row.open, high: row.high, low: row.low, close: row.close)
     }

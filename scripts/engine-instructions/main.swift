@@ -9,18 +9,8 @@ import HedgeGridCore
 
 func readBars(directory: String) -> BarSeries {
     var series = BarSeries()
-    for month in ["04", "05", "06", "08", "09", "10"] {
-        let path = "\(directory)/FILUSDT-1m-2023-\(month).csv"
-        guard let file = fopen(path, "r") else { fatalError("cannot open \(path)") }
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        while getline(&line, &capacity, file) > 0 {
-            let fields = String(cString: line!).split(separator: ",")
-            guard fields.count > 4, let openTime = Int64(fields[0]) else { continue }  // the header row
-            series.append(openTime: openTime, open: Double(fields[1])!, high: Double(fields[2])!, low: Double(fields[3])!, close: Double(fields[4])!)
-        }
-        free(line)
-        fclose(file)
+    for row in readKlineRows(directory: directory) {
+        series.append(openTime: row.openTime, open: row.open, high: row.high, low: row.low, close: row.close)
     }
     return series
 }
