@@ -14,11 +14,16 @@ public struct AverageTrueRange: Sendable, Equatable {
 
     public var isWarm: Bool { count >= period }
 
-    /// The true range of a bar given the previous close.
+    /// The true range of a bar given the previous close: the largest of high - low, |high - close|
+    /// and |low - close|. (Written as two comparisons, which compile to `maxsd`; the standard
+    /// library's `max` keeps its NaN rule with a blend of several instructions, and the regime pass
+    /// takes this for every bar.)
     @inlinable
     public static func trueRange(high: Double, low: Double, previousClose: Double?) -> Double {
         guard let previousClose else { return high - low }
-        return max(high - low, abs(high - previousClose), abs(low - previousClose))
+        let (range, up, down) = (high - low, abs(high - previousClose), abs(low - previousClose))
+        let larger = up > range ? up : range
+        return down > larger ? down : larger
     }
 
     @discardableResult

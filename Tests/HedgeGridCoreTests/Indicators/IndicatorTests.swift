@@ -57,6 +57,15 @@ import Testing
         #expect(atr.update(high: 10.5, low: 9.5, close: 10) == 2.0)
     }
 
+    /// Each of the three terms is the true range when it is the largest: the bar's own range, the
+    /// gap up from the last close, the gap down from it; and the bar's range with no last close.
+    @Test func trueRangeTakesTheLargestOfItsThreeTerms() {
+        #expect(AverageTrueRange.trueRange(high: 12, low: 8, previousClose: 10) == 4)
+        #expect(AverageTrueRange.trueRange(high: 15, low: 14, previousClose: 10) == 5)
+        #expect(AverageTrueRange.trueRange(high: 7, low: 4, previousClose: 10) == 6)
+        #expect(AverageTrueRange.trueRange(high: 7, low: 4, previousClose: nil) == 3)
+    }
+
     @Test(arguments: [3, 7, 14])
     func adxMatchesBatchFormulaAndWarmsAfterTwoPeriods(period: Int) {
         let bars = Self.bars(count: 250, seed: UInt64(period))
