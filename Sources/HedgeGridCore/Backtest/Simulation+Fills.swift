@@ -22,9 +22,9 @@ extension Simulation {
             for pair in exits {
                 if pair.side == .long {
                     up = min(up, pair.takeProfit)
-                    if let stop = pair.stop { down = max(down, stop) }
+                    if let stop = pair.stop { down = .larger(down, stop) }
                 } else {
-                    down = max(down, pair.takeProfit)
+                    down = .larger(down, pair.takeProfit)
                     if let stop = pair.stop { up = min(up, stop) }
                 }
             }
@@ -35,7 +35,7 @@ extension Simulation {
         var down = exitDownTrigger
         var up = exitUpTrigger
         for entry in entries {
-            if entry.side == .long { down = max(down, entry.price) } else { up = min(up, entry.price) }
+            if entry.side == .long { down = .larger(down, entry.price) } else { up = min(up, entry.price) }
         }
         highestDownTrigger = down
         lowestUpTrigger = up
@@ -119,7 +119,7 @@ extension Simulation {
             fillAlongTrades(in: index, previousClose: previousClose)
             return
         }
-        guard min(low, previousClose) <= highestDownTrigger || max(high, previousClose) >= lowestUpTrigger else { return }
+        guard min(low, previousClose) <= highestDownTrigger || .larger(high, previousClose) >= lowestUpTrigger else { return }
         // open -> high -> low -> close when the high is nearer the open, else open -> low -> high -> close.
         let highFirst = (high - open) < (open - low)
         let first = highFirst ? high : low
@@ -317,9 +317,9 @@ extension Simulation {
         // Widen the exits' bounds in place; only removals need a full recomputation.
         if entry.side == .long {
             exitUpTrigger = min(exitUpTrigger, takeProfit)
-            if let stop { exitDownTrigger = max(exitDownTrigger, stop) }
+            if let stop { exitDownTrigger = .larger(exitDownTrigger, stop) }
         } else {
-            exitDownTrigger = max(exitDownTrigger, takeProfit)
+            exitDownTrigger = .larger(exitDownTrigger, takeProfit)
             if let stop { exitUpTrigger = min(exitUpTrigger, stop) }
         }
         if engine.recordEvents {

@@ -30,7 +30,7 @@ extension Simulation {
         // Most bars that are not quiet reach an order or move mid out of its band: say so before any set-up.
         let firstClose = columns.close[start]
         let firstPrevious = columns.close[start - 1]
-        if min(columns.low[start], firstPrevious) <= highestDownTrigger || max(columns.high[start], firstPrevious) >= lowestUpTrigger
+        if min(columns.low[start], firstPrevious) <= highestDownTrigger || .larger(columns.high[start], firstPrevious) >= lowestUpTrigger
             || !(firstClose > midBandLow && firstClose < midBandHigh)
         {
             return start
@@ -103,7 +103,7 @@ extension Simulation {
                 let lastCloseTime = openTimes[last] + intervalMs - 1
                 // A bar's orders are reached from the last close, its low and high (and its close, in case it lies outside them).
                 let reachLow = min(min(lowest, lowestClose), previousClose)
-                let reachHigh = max(max(highest, highestClose), previousClose)
+                let reachHigh = Double.larger(.larger(highest, highestClose), previousClose)
                 if openTimes[last] < nextFundingTime && !(guardMayScale && Double(nextFundingTime - lastCloseTime - 1) <= guardWindowMs)
                     && finite && reachLow > highestDown && reachHigh < lowestUp && !regimeChanges
                     && (!inMarket || (lowest > ranges.liquidationLow && highest < ranges.liquidationHigh))
@@ -135,7 +135,7 @@ extension Simulation {
             if openTime >= nextFundingTime { break }
             let barHigh = high[index]
             let barLow = low[index]
-            if min(barLow, previousClose) <= highestDown || max(barHigh, previousClose) >= lowestUp { break }
+            if min(barLow, previousClose) <= highestDown || .larger(barHigh, previousClose) >= lowestUp { break }
             if inMarket && !(barLow > ranges.liquidationLow && barHigh < ranges.liquidationHigh) {
                 let held = longQuantity + shortQuantity
                 if equity(at: barLow) < held * barLow * maintenance || equity(at: barHigh) < held * barHigh * maintenance { break }

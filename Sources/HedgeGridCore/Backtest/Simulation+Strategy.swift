@@ -116,10 +116,10 @@ extension Simulation {
                         band.high = min(band.high, rung.price.nextUp)
                         continue
                     }
-                    band.low = max(band.low, rung.price)
+                    band.low = .larger(band.low, rung.price)
                 } else {
                     guard rung.price > mid else {
-                        band.low = max(band.low, rung.price.nextDown)
+                        band.low = .larger(band.low, rung.price.nextDown)
                         continue
                     }
                     band.high = min(band.high, rung.price)
@@ -453,7 +453,7 @@ extension Simulation {
         entries.append(entry)
         entriesAwaitingPostOnly = true
         recordOrder(entry, .placed, time: time)
-        if rung.side == .long { highestDownTrigger = max(highestDownTrigger, entry.price) } else { lowestUpTrigger = min(lowestUpTrigger, entry.price) }
+        if rung.side == .long { highestDownTrigger = .larger(highestDownTrigger, entry.price) } else { lowestUpTrigger = min(lowestUpTrigger, entry.price) }
     }
 
     /// Within 1 bp in price and 1% in quantity.
