@@ -1,8 +1,10 @@
 extension Double {
-    /// The larger of two values, as one `maxsd` instruction. `Swift.max` keeps the second value when
-    /// the two are equal, which only a blend of several instructions can do, and the engine takes
-    /// the larger of two prices on every path segment, bound and selected rung; this keeps the first.
-    /// The two differ only between +0 and -0, and agree on NaN (both return the first value then).
+    /// The larger of two values, as one `maxsd` instruction: `maxsd` returns its source operand when
+    /// the two compare equal (or one is NaN), so `second > first ? second : first` is exactly one
+    /// `maxsd` (with `first` as the source). `Swift.max` returns `second` when they are equal, a rule
+    /// the compiler builds from a compare and a blend of several instructions. The engine takes the
+    /// larger of two prices for every bound, reach test and selected rung. The two rules differ only
+    /// in the sign of an equal zero, and agree on NaN (both return `first` then).
     /// (`Swift.min` already compiles to one `minsd`.)
     @inline(__always) static func larger(_ first: Double, _ second: Double) -> Double {
         second > first ? second : first
