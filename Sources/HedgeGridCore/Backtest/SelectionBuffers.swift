@@ -4,7 +4,8 @@
 /// full selection with their notionals, from which the caps choose again while mid stays between
 /// the same rungs of the same ladder; and, for reconciling, per-level lookups (index = level) of the
 /// selected rung's position and of a resting entry. A lookup entry counts only when it carries the
-/// current reconciliation's stamp, so starting a reconciliation clears them all at once.
+/// current reconciliation's stamp, so starting a reconciliation clears them all at once. It also
+/// holds the orders a path segment reaches, while the fills change the simulation.
 ///
 /// One pointer to memory holding the rest (the buffers' pointers and the counters), so passing it
 /// around costs neither reference counting nor a copy of many fields (the decision takes it
@@ -29,6 +30,9 @@ struct SelectionBuffers {
         let filledLevels: UnsafeMutablePointer<Int32>
         let cancelled: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>)
         let placed: (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>)
+        /// The orders a path segment reaches (`triggers(room:)`), and how many fit.
+        var triggers: UnsafeMutablePointer<Simulation.Trigger>
+        var triggerCapacity: Int
         /// The current reconciliation's stamp (0 is never one).
         var stamp: UInt32 = 0
         var filledCount = 0
@@ -99,7 +103,8 @@ struct SelectionBuffers {
             selectedLongStamp: .allocate(capacity: levels.long), selectedShortStamp: .allocate(capacity: levels.short),
             restingLongStamp: .allocate(capacity: levels.long), restingShortStamp: .allocate(capacity: levels.short),
             filledLevels: .allocate(capacity: capacity), cancelled: (.allocate(capacity: capacity), .allocate(capacity: capacity)),
-            placed: (.allocate(capacity: capacity), .allocate(capacity: capacity))))
+            placed: (.allocate(capacity: capacity), .allocate(capacity: capacity)), triggers: .allocate(capacity: 2 * capacity),
+            triggerCapacity: 2 * capacity))
         clearStamps()
     }
 
@@ -127,8 +132,20 @@ struct SelectionBuffers {
         cancelled.1.deallocate()
         placed.0.deallocate()
         placed.1.deallocate()
+        storage.pointee.triggers.deallocate()
         storage.deinitialize(count: 1)
         storage.deallocate()
+    }
+
+    /// Memory for at least `count` triggers, grown when needed (what it held before is not kept).
+    func triggers(room count: Int) -> UnsafeMutablePointer<Simulation.Trigger> {
+        if storage.pointee.triggerCapacity < count {
+            let capacity = max(count, 2 * storage.pointee.triggerCapacity)
+            storage.pointee.triggers.deallocate()
+            storage.pointee.triggers = .allocate(capacity: capacity)
+            storage.pointee.triggerCapacity = capacity
+        }
+        return storage.pointee.triggers
     }
 
     /// Notes that the entry resting at a level filled.

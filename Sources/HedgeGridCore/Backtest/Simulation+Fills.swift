@@ -177,53 +177,49 @@ extension Simulation {
         // Nothing rests within reach of this segment.
         if falling ? end > highestDownTrigger : end < lowestUpTrigger { return }
         let through = exchange.tradeThroughBps / 1e4
-        // The reached orders go to the front of the reused buffer (no clearing between segments),
-        // which has room for every order the segment could reach.
-        var triggers: [Trigger] = []
-        swap(&triggers, &triggerBuffer)
-        defer { swap(&triggers, &triggerBuffer) }
         // Exits are many; look at them only when the segment reaches the nearest one.
         let reachesExits = falling ? end <= exitDownTrigger : end >= exitUpTrigger
         let room = entries.count + (reachesExits ? exits.count : 0)
-        if triggers.count < room { triggers.append(contentsOf: repeatElement(Trigger(level: 0, kind: .entry, id: 0, position: 0), count: room - triggers.count)) }
+        // The reached orders go to the front of the decision's scratch memory (plain memory, so the
+        // fills below can change the simulation while it is in use), with room for every order the
+        // segment could reach.
+        let triggers = selectionBuffers.triggers(room: room)
         var reachedCount = 0
         func reach(_ trigger: Trigger) {
             triggers[reachedCount] = trigger
             reachedCount += 1
         }
         entries.withUnsafeBufferPointer { entries in
-            triggers.withUnsafeMutableBufferPointer { triggers in
-                // A buy limit needs the price down to price * (1 - tt); a sell limit up to price * (1 + tt).
-                let factor = falling ? 1 - through : 1 + through
-                // The entries reached, resting and on the segment's side, as bits of their positions
-                // (64 at a time): one pass with no branch (the side alternates from entry to entry, and
-                // mostly one entry is reached), then only the reached ones are written out.
-                var chunk = 0
-                while chunk < entries.count {
-                    let chunkEnd = min(entries.count, chunk + 64)
-                    var reached: UInt64 = 0
-                    if falling {
-                        for offset in 0..<(chunkEnd - chunk) {
-                            let entry = entries[chunk &+ offset]
-                            let kept = Self.bit(end <= entry.price * factor) & Self.bit(entry.activeFrom <= index) & Self.bit(entry.side == .long)
-                            reached |= kept &<< UInt64(truncatingIfNeeded: offset)
-                        }
-                    } else {
-                        for offset in 0..<(chunkEnd - chunk) {
-                            let entry = entries[chunk &+ offset]
-                            let kept = Self.bit(end >= entry.price * factor) & Self.bit(entry.activeFrom <= index) & Self.bit(entry.side == .short)
-                            reached |= kept &<< UInt64(truncatingIfNeeded: offset)
-                        }
+            // A buy limit needs the price down to price * (1 - tt); a sell limit up to price * (1 + tt).
+            let factor = falling ? 1 - through : 1 + through
+            // The entries reached, resting and on the segment's side, as bits of their positions
+            // (64 at a time): one pass with no branch (the side alternates from entry to entry, and
+            // mostly one entry is reached), then only the reached ones are written out.
+            var chunk = 0
+            while chunk < entries.count {
+                let chunkEnd = min(entries.count, chunk + 64)
+                var reached: UInt64 = 0
+                if falling {
+                    for offset in 0..<(chunkEnd - chunk) {
+                        let entry = entries[chunk &+ offset]
+                        let kept = Self.bit(end <= entry.price * factor) & Self.bit(entry.activeFrom <= index) & Self.bit(entry.side == .long)
+                        reached |= kept &<< UInt64(truncatingIfNeeded: offset)
                     }
-                    while reached != 0 {
-                        let position = chunk + reached.trailingZeroBitCount
-                        reached &= reached - 1
-                        let entry = entries[position]
-                        triggers[reachedCount] = Trigger(level: entry.price, kind: .entry, id: entry.id, position: position)
-                        reachedCount += 1
+                } else {
+                    for offset in 0..<(chunkEnd - chunk) {
+                        let entry = entries[chunk &+ offset]
+                        let kept = Self.bit(end >= entry.price * factor) & Self.bit(entry.activeFrom <= index) & Self.bit(entry.side == .short)
+                        reached |= kept &<< UInt64(truncatingIfNeeded: offset)
                     }
-                    chunk = chunkEnd
                 }
+                while reached != 0 {
+                    let position = chunk + reached.trailingZeroBitCount
+                    reached &= reached - 1
+                    let entry = entries[position]
+                    triggers[reachedCount] = Trigger(level: entry.price, kind: .entry, id: entry.id, position: position)
+                    reachedCount += 1
+                }
+                chunk = chunkEnd
             }
         }
         if reachesExits {
@@ -248,12 +244,10 @@ extension Simulation {
             return left.id < right.id
         }
         if reachedCount == 2 {
-            if precedes(triggers[1], triggers[0]) { triggers.swapAt(0, 1) }
+            if precedes(triggers[1], triggers[0]) { (triggers[0], triggers[1]) = (triggers[1], triggers[0]) }
         } else if reachedCount > 2 {
-            triggers.withUnsafeMutableBufferPointer { buffer in
-                var reached = UnsafeMutableBufferPointer(rebasing: buffer[0..<reachedCount])
-                reached.sort(by: precedes)
-            }
+            var reached = UnsafeMutableBufferPointer(start: triggers, count: reachedCount)
+            reached.sort(by: precedes)
         }
         for offset in 0..<reachedCount {
             let trigger = triggers[offset]

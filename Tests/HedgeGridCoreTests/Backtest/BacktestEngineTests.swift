@@ -90,6 +90,24 @@ import Testing
         #expect(shorts.count == 150 && shorts == shorts.sorted() && shorts.first == 100.1 && shorts.last == 115)
     }
 
+    /// Twelve fills of one rung leave twelve exits resting, more than the walk's first scratch memory
+    /// holds (twice the rungs); the rise that reaches them all fills every take profit.
+    @Test func aSegmentReachingMoreExitsThanTheScratchMemoryHeldFillsThemAll() {
+        var parameters = Self.plainParameters()
+        parameters.takeProfitSteps = 5
+        parameters.stopLossEnabled = false
+        var rows: [(Double, Double, Double, Double)] = [(100, 100, 100, 100)]  // long 99, short 101
+        for _ in 0..<12 {
+            rows.append((100, 100, 98.9, 99.5))  // the long at 99 fills; its take profit rests at 104
+            rows.append((99.5, 100, 99.5, 100))  // mid back above 99: the long is placed again
+        }
+        rows.append((100, 104.5, 100, 104.2))  // the short at 101 fills, and every take profit at 104
+        let result = Self.run(rows, parameters: parameters)
+        #expect(result.fills.filter { $0.reason == .entry && $0.side == .long }.count == 12)
+        let takeProfits = result.fills.filter { $0.reason == .takeProfit && $0.side == .long }
+        #expect(takeProfits.count == 12 && takeProfits.allSatisfy { $0.price == 104 })
+    }
+
     @Test func ordersDecidedAtACloseFillFromTheNextBarOnly() {
         // Bar 0's own low would reach 99, but the order is decided at its close.
         let result = Self.run([(100, 100, 98, 100), (100, 100, 99.5, 99.8)])
