@@ -1,6 +1,7 @@
 """The Python client against a real hedgegridd built by `swift build` (debug)."""
 
 import os
+import socket
 import subprocess
 import tempfile
 import time
@@ -14,6 +15,25 @@ ROOT = Path(__file__).resolve().parents[3]
 DAEMON = ROOT / ".build" / "debug" / "hedgegridd"
 
 
+def wait_until_listening(socket_path, process, seconds=30.0):
+    """Until a connection to the socket succeeds: the file appears when the daemon binds it, a
+    moment before it listens, and a client that connects in between is refused."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"hedgegridd exited with status {process.returncode} before it listened on {socket_path}")
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            probe.connect(socket_path)
+            return
+        except (FileNotFoundError, ConnectionRefusedError):
+            if time.monotonic() > deadline:
+                pytest.fail(f"hedgegridd did not listen on {socket_path} within {seconds} s")
+            time.sleep(0.01)
+        finally:
+            probe.close()
+
+
 @pytest.fixture()
 def daemon():
     if not DAEMON.exists():
@@ -25,10 +45,7 @@ def daemon():
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         try:
-            for _ in range(1000):
-                if os.path.exists(socket_path):
-                    break
-                time.sleep(0.01)
+            wait_until_listening(socket_path, process)
             yield socket_path, process
         finally:
             process.terminate()
