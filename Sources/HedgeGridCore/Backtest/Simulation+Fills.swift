@@ -198,20 +198,10 @@ extension Simulation {
             var chunk = 0
             while chunk < entries.count {
                 let chunkEnd = min(entries.count, chunk + 64)
-                var reached: UInt64 = 0
-                if falling {
-                    for offset in 0..<(chunkEnd - chunk) {
-                        let entry = entries[chunk &+ offset]
-                        let kept = Self.bit(end <= entry.price * factor) & Self.bit(entry.activeFrom <= index) & Self.bit(entry.side == .long)
-                        reached |= kept &<< UInt64(truncatingIfNeeded: offset)
-                    }
-                } else {
-                    for offset in 0..<(chunkEnd - chunk) {
-                        let entry = entries[chunk &+ offset]
-                        let kept = Self.bit(end >= entry.price * factor) & Self.bit(entry.activeFrom <= index) & Self.bit(entry.side == .short)
-                        reached |= kept &<< UInt64(truncatingIfNeeded: offset)
-                    }
-                }
+                // One loop per direction, so neither asks which way the segment goes.
+                var reached = falling
+                    ? Self.reachedBits(entries, chunk..<chunkEnd, side: .long, restingAt: index) { end <= $0 * factor }
+                    : Self.reachedBits(entries, chunk..<chunkEnd, side: .short, restingAt: index) { end >= $0 * factor }
                 while reached != 0 {
                     let position = chunk + reached.trailingZeroBitCount
                     reached &= reached - 1
@@ -280,6 +270,20 @@ extension Simulation {
             }
         }
         boundsDirty = true
+    }
+
+    /// Bit `i` set for entry `positions.lowerBound + i` (at most 64 of them) when it is on `side`,
+    /// resting at bar `index` and its limit price `reaches`; no branch per entry.
+    @inline(__always) static func reachedBits(
+        _ entries: UnsafeBufferPointer<Entry>, _ positions: Range<Int>, side: PositionSide, restingAt index: Int, reaches: (Double) -> Bool
+    ) -> UInt64 {
+        var reached: UInt64 = 0
+        for offset in 0..<positions.count {
+            let entry = entries[positions.lowerBound &+ offset]
+            let kept = bit(reaches(entry.price)) & bit(entry.activeFrom <= index) & bit(entry.side == side)
+            reached |= kept &<< UInt64(truncatingIfNeeded: offset)
+        }
+        return reached
     }
 
     /// 1 when true, else 0.
