@@ -65,41 +65,47 @@ public enum UnixSocket {
     }
 
     /// Creates, binds and listens on a socket at `path` with the given file mode.
-    /// The mode is applied through the umask at bind time, so the file is never more open than asked.
+    ///
+    /// The path only ever names a socket that is listening with its final owner and mode: the
+    /// socket is bound at a temporary name beside it (`path` + "." + pid), set up and listening,
+    /// then linked to `path`, which fails with `EADDRINUSE` when `path` already exists (as a bind
+    /// there would). A client that sees the file can connect at once. The mode is applied through
+    /// the umask at bind time, so the file is never more open than asked.
+    /// (`boundPath(of:)` of such a socket is the temporary name, which is gone.)
     public static func listen(path: String, mode: mode_t, group: gid_t?, backlog: Int32 = 128) throws(SocketError) -> Int32 {
+        _ = try makeAddress(path)
+        let temporary = path + ".\(getpid())"
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SocketError("socket", errno: errno) }
-        var address = try makeAddress(path)
+        /// Closes the socket, removes the temporary name and throws `operation`'s error.
+        func fail(_ operation: String, _ error: Int32, at failedPath: String = path) throws(SocketError) -> Never {
+            Glibc.close(fd)
+            unlink(temporary)
+            throw SocketError(operation, path: failedPath, errno: error)
+        }
+        guard let address = try? makeAddress(temporary) else {
+            try fail("socket path (with the temporary suffix .\(getpid())) longer than \(maxPathLength) bytes", ENAMETOOLONG)
+        }
+        var temporaryAddress = address
+        // A name left by an earlier process with this pid (killed while starting): nothing listens there.
+        unlink(temporary)
         let previousMask = umask(~mode & 0o777)
-        let bound = withUnsafePointer(to: &address) { pointer in
+        let bound = withUnsafePointer(to: &temporaryAddress) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
         let bindError = errno
         umask(previousMask)
-        guard bound == 0 else {
-            Glibc.close(fd)
-            throw SocketError("bind", path: path, errno: bindError)
-        }
-        if let group, chown(path, uid_t.max, group) != 0 {
+        guard bound == 0 else { try fail("bind", bindError, at: temporary) }
+        if let group, chown(temporary, uid_t.max, group) != 0 { try fail("chown (group \(group))", errno, at: temporary) }
+        if chmod(temporary, mode) != 0 { try fail("chmod", errno, at: temporary) }
+        guard Glibc.listen(fd, backlog) == 0 else { try fail("listen on", errno, at: temporary) }
+        guard link(temporary, path) == 0 else {
             let error = errno
-            Glibc.close(fd)
-            unlink(path)
-            throw SocketError("chown (group \(group))", path: path, errno: error)
+            try fail("bind", error == EEXIST ? EADDRINUSE : error)
         }
-        if chmod(path, mode) != 0 {
-            let error = errno
-            Glibc.close(fd)
-            unlink(path)
-            throw SocketError("chmod", path: path, errno: error)
-        }
-        guard Glibc.listen(fd, backlog) == 0 else {
-            let error = errno
-            Glibc.close(fd)
-            unlink(path)
-            throw SocketError("listen on", path: path, errno: error)
-        }
+        unlink(temporary)
         return fd
     }
 
