@@ -69,13 +69,25 @@ extension Simulation {
             var band = (low: -Double.infinity, high: Double.infinity)
             var included = true
             var marginNotional = longHeld + shortHeld
-            let longSelection = Self.select(
-                ladder.long, into: buffers.current, wanted: (buffers.wantedPositions, buffers.wantedNotionals), mid: mid, held: longHeld,
-                cap: cap, marginCap: marginCap, marginNotional: &marginNotional, band: &band, included: &included)
-            let shortSelection = Self.select(
-                ladder.short, into: buffers.current + longSelection.count,
-                wanted: (buffers.wantedPositions + longSelection.wanted, buffers.wantedNotionals + longSelection.wanted), mid: mid,
-                held: shortHeld, cap: cap, marginCap: marginCap, marginNotional: &marginNotional, band: &band, included: &included)
+            let fast = !engine.generalPathOnly
+            let longWanted = (buffers.wantedPositions, buffers.wantedNotionals)
+            let longSelection =
+                (fast
+                    ? Self.selectAllFitting(
+                        ladder.long, long: true, into: buffers.current, wanted: longWanted, mid: mid, held: longHeld, cap: cap, marginCap: marginCap,
+                        marginNotional: &marginNotional, band: &band) : nil)
+                ?? Self.select(
+                    ladder.long, into: buffers.current, wanted: longWanted, mid: mid, held: longHeld, cap: cap, marginCap: marginCap,
+                    marginNotional: &marginNotional, band: &band, included: &included)
+            let shortWanted = (buffers.wantedPositions + longSelection.wanted, buffers.wantedNotionals + longSelection.wanted)
+            let shortSelection =
+                (fast
+                    ? Self.selectAllFitting(
+                        ladder.short, long: false, into: buffers.current + longSelection.count, wanted: shortWanted, mid: mid, held: shortHeld,
+                        cap: cap, marginCap: marginCap, marginNotional: &marginNotional, band: &band) : nil)
+                ?? Self.select(
+                    ladder.short, into: buffers.current + longSelection.count, wanted: shortWanted, mid: mid, held: shortHeld, cap: cap,
+                    marginCap: marginCap, marginNotional: &marginNotional, band: &band, included: &included)
             desiredLongNotional = longSelection.notional
             desiredShortNotional = shortSelection.notional
             buffers.wantedLongCount = longSelection.wanted
@@ -139,6 +151,53 @@ extension Simulation {
             }
         }
         return (count, sideNotional - held, wantedCount)
+    }
+
+    /// `select` when every wanted rung of one side fits: the same results, in a quarter of the
+    /// instructions; nil, with nothing changed but scratch memory, when a cap would leave one out
+    /// (or is NaN).
+    /// A side's rung prices run away from the centre (`GridLadder`: level i at centre -+ i steps,
+    /// rounded to the tick; policies and scales only drop rungs), so its wanted rungs (longs below
+    /// mid, shorts above) are the ones from the first wanted on, and the band's edges are that rung
+    /// and the one before it. Adding positive notionals never lowers a sum, so when the last sums fit
+    /// the caps, every sum on the way did, and `select` would have taken each rung (with the same
+    /// additions in the same order).
+    static func selectAllFitting(
+        _ rungs: [GridRung], long: Bool, into positions: UnsafeMutablePointer<Int32>,
+        wanted wantedRungs: (positions: UnsafeMutablePointer<Int32>, notionals: UnsafeMutablePointer<Double>), mid: Double, held: Double, cap: Double,
+        marginCap: Double, marginNotional: inout Double, band: inout (low: Double, high: Double)
+    ) -> (count: Int, notional: Double, wanted: Int)? {
+        rungs.withUnsafeBufferPointer { rungs in
+            let count = rungs.count
+            var first = 0
+            if long {
+                while first < count && !(rungs[first].price < mid) { first &+= 1 }
+            } else {
+                while first < count && !(rungs[first].price > mid) { first &+= 1 }
+            }
+            var sideNotional = held
+            var margin = marginNotional
+            for position in first..<count {
+                let rung = rungs[position]
+                let added = rung.quantity * rung.price
+                let offset = position &- first
+                wantedRungs.positions[offset] = Int32(truncatingIfNeeded: position)
+                wantedRungs.notionals[offset] = added
+                positions[offset] = Int32(truncatingIfNeeded: position)
+                sideNotional += added
+                margin += added
+            }
+            guard first == count || (sideNotional <= cap && margin <= marginCap) else { return nil }
+            if long {
+                if first > 0 { band.high = min(band.high, rungs[first &- 1].price.nextUp) }
+                if first < count { band.low = .larger(band.low, rungs[first].price) }
+            } else {
+                if first > 0 { band.low = .larger(band.low, rungs[first &- 1].price.nextDown) }
+                if first < count { band.high = min(band.high, rungs[first].price) }
+            }
+            marginNotional = margin
+            return (count &- first, sideNotional - held, count &- first)
+        }
     }
 
     /// The caps' choice among the rungs wanted at the last full selection (still the wanted ones
