@@ -7,15 +7,9 @@ import Testing
 @Suite struct RungSelectionTests {
     /// The wanted rungs of both sides at `mid` (uncapped) and the band `select` reports.
     static func wanted(_ ladder: GridLadder, mid: Double) -> (long: [Int32], short: [Int32], band: (low: Double, high: Double)) {
-        let capacity = ladder.long.count + ladder.short.count
-        let positions = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
-        let wantedPositions = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
-        let notionals = UnsafeMutablePointer<Double>.allocate(capacity: capacity)
-        defer {
-            positions.deallocate()
-            wantedPositions.deallocate()
-            notionals.deallocate()
-        }
+        let scratch = SelectionScratch(capacity: ladder.long.count + ladder.short.count)
+        defer { scratch.deallocate() }
+        let (positions, wantedPositions, notionals) = (scratch.positions, scratch.wantedPositions, scratch.notionals)
         var band = (low: -Double.infinity, high: Double.infinity)
         var included = true
         var margin = 0.0
@@ -75,14 +69,9 @@ import Testing
     static func selectSide(_ rungs: [GridRung], long: Bool, fitting: Bool, mid: Double, held: Double, cap: Double, marginCap: Double, margin: Double)
         -> SideSelection?
     {
-        let positions = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, rungs.count))
-        let wantedPositions = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, rungs.count))
-        let notionals = UnsafeMutablePointer<Double>.allocate(capacity: max(1, rungs.count))
-        defer {
-            positions.deallocate()
-            wantedPositions.deallocate()
-            notionals.deallocate()
-        }
+        let scratch = SelectionScratch(capacity: rungs.count)
+        defer { scratch.deallocate() }
+        let (positions, wantedPositions, notionals) = (scratch.positions, scratch.wantedPositions, scratch.notionals)
         var band = (low: -Double.infinity, high: Double.infinity)
         var included = true
         var marginNotional = margin
@@ -144,6 +133,25 @@ import Testing
             }
         }
         #expect(fitted > 400 && declined > 100)
+    }
+}
+
+/// The memory `select` writes to.
+private struct SelectionScratch {
+    let positions: UnsafeMutablePointer<Int32>
+    let wantedPositions: UnsafeMutablePointer<Int32>
+    let notionals: UnsafeMutablePointer<Double>
+
+    init(capacity: Int) {
+        positions = .allocate(capacity: max(1, capacity))
+        wantedPositions = .allocate(capacity: max(1, capacity))
+        notionals = .allocate(capacity: max(1, capacity))
+    }
+
+    func deallocate() {
+        positions.deallocate()
+        wantedPositions.deallocate()
+        notionals.deallocate()
     }
 }
 
