@@ -15,8 +15,9 @@ public struct BacktestEngine: Sendable {
     /// Keep the equity of every bar in `BacktestResult.equity`; off for optimizer trials (the
     /// metrics are the same either way: they are gathered as the run goes).
     public var recordEquityCurve: Bool
-    /// Runs every bar through the general path (no bulk quiet bars, no cap-only re-check): slower,
-    /// the same outputs; tests compare the two.
+    /// Runs every bar through the general path (no bulk quiet bars, no cap-only re-check, no
+    /// shortcut selection, every entry tested by each path segment): slower, the same outputs;
+    /// tests compare the two.
     var generalPathOnly = false
 
     public init(

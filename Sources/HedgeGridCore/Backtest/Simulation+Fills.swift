@@ -32,13 +32,14 @@ extension Simulation {
             exitUpTrigger = up
             exitBoundsDirty = false
         }
-        var down = exitDownTrigger
-        var up = exitUpTrigger
+        var edges = EntryEdges()
         for entry in entries {
-            if entry.side == .long { down = .larger(down, entry.price) } else { up = min(up, entry.price) }
+            if entry.side == .long { edges.addLong(entry.price) } else { edges.addShort(entry.price) }
         }
-        highestDownTrigger = down
-        lowestUpTrigger = up
+        // (The same bounds as taking the larger or smaller price entry by entry: a NaN price is never an edge.)
+        highestDownTrigger = .larger(exitDownTrigger, edges.nearestLong)
+        lowestUpTrigger = min(exitUpTrigger, edges.nearestShort)
+        entryEdges = edges
         boundsDirty = false
     }
 
@@ -189,28 +190,25 @@ extension Simulation {
             triggers[reachedCount] = trigger
             reachedCount += 1
         }
-        entries.withUnsafeBufferPointer { entries in
-            // A buy limit needs the price down to price * (1 - tt); a sell limit up to price * (1 + tt).
-            let factor = falling ? 1 - through : 1 + through
-            // The entries reached, resting and on the segment's side, as bits of their positions
-            // (64 at a time): one pass with no branch (the side alternates from entry to entry, and
-            // mostly one entry is reached), then only the reached ones are written out.
-            var chunk = 0
-            while chunk < entries.count {
-                let chunkEnd = min(entries.count, chunk + 64)
-                // One loop per direction, so neither asks which way the segment goes.
-                var reached = falling
-                    ? Self.reachedBits(entries, chunk..<chunkEnd, side: .long, restingAt: index) { end <= $0 * factor }
-                    : Self.reachedBits(entries, chunk..<chunkEnd, side: .short, restingAt: index) { end >= $0 * factor }
-                while reached != 0 {
-                    let position = chunk + reached.trailingZeroBitCount
-                    reached &= reached - 1
-                    let entry = entries[position]
-                    triggers[reachedCount] = Trigger(level: entry.price, kind: .entry, id: entry.id, position: position)
-                    reachedCount += 1
+        // A buy limit needs the price down to price * (1 - tt); a sell limit up to price * (1 + tt).
+        let factor = falling ? 1 - through : 1 + through
+        // Mostly the segment stops short of the side's second nearest entry: then it can reach the
+        // nearest one only (prices times a positive factor keep their order), found without a scan.
+        // (A NaN price is never reached, and never an edge: see `EntryEdges`.)
+        let (nearest, second) = falling ? (entryEdges.nearestLong, entryEdges.secondLong) : (entryEdges.nearestShort, entryEdges.secondShort)
+        if factor > 0 && (falling ? end > second * factor : end < second * factor) && !engine.generalPathOnly {
+            if falling ? end <= nearest * factor : end >= nearest * factor {
+                let side: PositionSide = falling ? .long : .short
+                if let position = entries.firstIndex(where: { $0.price == nearest && $0.side == side }) {
+                    if entries[position].activeFrom <= index {
+                        reach(Trigger(level: nearest, kind: .entry, id: entries[position].id, position: position))
+                    }
+                } else {
+                    reachEntries(falling: falling, end: end, factor: factor, index: index, into: triggers, count: &reachedCount)
                 }
-                chunk = chunkEnd
             }
+        } else {
+            reachEntries(falling: falling, end: end, factor: factor, index: index, into: triggers, count: &reachedCount)
         }
         if reachesExits {
             for (position, pair) in exits.enumerated() where pair.activeFrom <= index {
@@ -270,6 +268,32 @@ extension Simulation {
             }
         }
         boundsDirty = true
+    }
+
+    /// Writes a trigger for every resting entry on the segment's side that it reaches (its end
+    /// beyond the entry's price times `factor`), in the entries' order, after the `count` there.
+    func reachEntries(falling: Bool, end: Double, factor: Double, index: Int, into triggers: UnsafeMutablePointer<Trigger>, count: inout Int) {
+        entries.withUnsafeBufferPointer { entries in
+            // The entries reached, resting and on the segment's side, as bits of their positions
+            // (64 at a time): one pass with no branch (the side alternates from entry to entry),
+            // then only the reached ones are written out.
+            var chunk = 0
+            while chunk < entries.count {
+                let chunkEnd = min(entries.count, chunk + 64)
+                // One loop per direction, so neither asks which way the segment goes.
+                var reached = falling
+                    ? Self.reachedBits(entries, chunk..<chunkEnd, side: .long, restingAt: index) { end <= $0 * factor }
+                    : Self.reachedBits(entries, chunk..<chunkEnd, side: .short, restingAt: index) { end >= $0 * factor }
+                while reached != 0 {
+                    let position = chunk + reached.trailingZeroBitCount
+                    reached &= reached - 1
+                    let entry = entries[position]
+                    triggers[count] = Trigger(level: entry.price, kind: .entry, id: entry.id, position: position)
+                    count += 1
+                }
+                chunk = chunkEnd
+            }
+        }
     }
 
     /// Bit `i` set for entry `positions.lowerBound + i` (at most 64 of them) when it is on `side`,

@@ -512,7 +512,13 @@ extension Simulation {
         entries.append(entry)
         entriesAwaitingPostOnly = true
         recordOrder(entry, .placed, time: time)
-        if rung.side == .long { highestDownTrigger = .larger(highestDownTrigger, entry.price) } else { lowestUpTrigger = min(lowestUpTrigger, entry.price) }
+        if rung.side == .long {
+            highestDownTrigger = .larger(highestDownTrigger, entry.price)
+            entryEdges.addLong(entry.price)
+        } else {
+            lowestUpTrigger = min(lowestUpTrigger, entry.price)
+            entryEdges.addShort(entry.price)
+        }
     }
 
     /// Within 1 bp in price and 1% in quantity.

@@ -88,6 +88,8 @@ struct Simulation {
 
     var highestDownTrigger = -Double.infinity
     var lowestUpTrigger = Double.infinity
+    /// The resting entries' nearest prices, exact while `boundsDirty` is off.
+    var entryEdges = EntryEdges()
     var boundsDirty = true
     /// The exits' share of the bounds, recomputed only when the exits change (there can be many).
     var exitDownTrigger = -Double.infinity

@@ -5,6 +5,9 @@ import Testing
 /// The engine's shortcuts (quiet bars in bulk, the cap-only re-check) change no output: every run
 /// here is compared, fingerprint against fingerprint, with the same run through the general path.
 @Suite struct FastPathEquivalenceTests {
+    /// The variant run with a trade-through of 3 bps (limits fill only when the price passes them).
+    static let tradeThrough = "trade-through"
+
     static func variants() -> [(String, HedgeGridParameters)] {
         var base = HedgeGridParameters()
         base.baseQuantity = 2
@@ -25,7 +28,7 @@ import Testing
         noRecenter.recenterEnabled = false
         noRecenter.policy = .coreAndScalp
         return [("default", base), ("cap binding", capBinding), ("no regime", noRegime), ("wide ladder", wide),
-                ("funding guard", guarded), ("no recentering", noRecenter)]
+                ("funding guard", guarded), ("no recentering", noRecenter), (tradeThrough, base)]
     }
 
     /// A random walk whose opens are its last closes, or (`gappedOpens`) move up to 0.3% away from
@@ -57,6 +60,8 @@ import Testing
             startingBalance: 5_000, leverage: 3, makerFee: 0.0002, takerFee: 0.0005,
             filters: InstrumentFilters(tickSize: 0.01, stepSize: 0.01, minQty: 0.01, minNotional: 5))
         for (name, parameters) in Self.variants() {
+            var exchange = exchange
+            if name == Self.tradeThrough { exchange.tradeThroughBps = 3 }
             let engine = BacktestEngine(parameters: parameters, exchange: exchange, recordEvents: true)
             var generalEngine = engine
             generalEngine.generalPathOnly = true
