@@ -48,8 +48,10 @@ extension Simulation {
     /// and rejected if it still crosses.
     mutating func applyPostOnly(at index: Int) {
         guard entriesAwaitingPostOnly else { return }
-        entriesAwaitingPostOnly = false
         let open = columns.open[index]
+        // Mostly no waiting entry crosses the open: none is looked at.
+        if !engine.generalPathOnly && postOnlyPassesAll(at: open) { return }
+        endPostOnlyCheck()
         var changed = false
         var position = Self.firstEntryAwaitingPostOnly(in: entries, at: index)
         while position < entries.count {
@@ -99,13 +101,20 @@ extension Simulation {
         return position
     }
 
-    /// Whether the post-only check at `open` would leave every entry placed at the last close as it is.
-    static func postOnlyAcceptsAll(_ entries: [Entry], open: Double, index: Int) -> Bool {
-        for position in firstEntryAwaitingPostOnly(in: entries, at: index)..<entries.count {
-            let entry = entries[position]
-            if entry.side == .long ? entry.price >= open : entry.price <= open { return false }
-        }
+    /// Whether the post-only check at `open` is certain to leave every waiting entry as it is (each
+    /// long below the open, each short above it); if so, the check is done. Otherwise only the
+    /// entries themselves can say (`applyPostOnly`).
+    mutating func postOnlyPassesAll(at open: Double) -> Bool {
+        guard awaitingLongHighest < open && awaitingShortLowest > open else { return false }
+        endPostOnlyCheck()
         return true
+    }
+
+    /// No entry waits for the post-only check any more.
+    mutating func endPostOnlyCheck() {
+        entriesAwaitingPostOnly = false
+        awaitingLongHighest = -.infinity
+        awaitingShortLowest = .infinity
     }
 
     mutating func fillOrders(in index: Int) {

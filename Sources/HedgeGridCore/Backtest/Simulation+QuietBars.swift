@@ -22,8 +22,7 @@ extension Simulation {
         if start < tradingFrom { return start }
         // The post-only check at this open passes every entry placed at the last close, as the general path would find.
         if entriesAwaitingPostOnly {
-            guard Self.postOnlyAcceptsAll(entries, open: columns.open[start], index: start) else { return start }
-            entriesAwaitingPostOnly = false
+            guard postOnlyPassesAll(at: columns.open[start]) else { return start }
         }
         if boundsDirty { recomputeBounds() }
         let columns = self.columns

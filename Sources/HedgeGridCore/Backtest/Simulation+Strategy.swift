@@ -515,9 +515,11 @@ extension Simulation {
         if rung.side == .long {
             highestDownTrigger = .larger(highestDownTrigger, entry.price)
             entryEdges.addLong(entry.price)
+            awaitingLongHighest = .larger(awaitingLongHighest, entry.price)
         } else {
             lowestUpTrigger = min(lowestUpTrigger, entry.price)
             entryEdges.addShort(entry.price)
+            awaitingShortLowest = min(awaitingShortLowest, entry.price)
         }
     }
 

@@ -83,6 +83,10 @@ struct Simulation {
     var ladder = GridLadder(center: 1, stepBps: 1, levelsLong: 0, levelsShort: 0, baseQuantity: 0, quantityScale: 1, filters: InstrumentFilters(tickSize: 1, stepSize: 1, minQty: 0, minNotional: 0))
     /// Entries placed at the last close wait for the post-only check at the next open.
     var entriesAwaitingPostOnly = false
+    /// The highest long and the lowest short price placed since the last post-only check (entries
+    /// cancelled since included): an open above the one and below the other crosses no waiting entry.
+    var awaitingLongHighest = -Double.infinity
+    var awaitingShortLowest = Double.infinity
     /// Scratch memory of the decisions (selections, wanted rungs, level lookups), owned by the caller.
     let selectionBuffers: SelectionBuffers
 
