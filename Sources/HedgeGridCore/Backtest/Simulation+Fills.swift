@@ -208,7 +208,9 @@ extension Simulation {
         if factor > 0 && (falling ? end > second * factor : end < second * factor) && !engine.generalPathOnly {
             if falling ? end <= nearest * factor : end >= nearest * factor {
                 let side: PositionSide = falling ? .long : .short
-                if let position = entries.firstIndex(where: { $0.price == nearest && $0.side == side }) {
+                // From the back: the entry nearest the price is mostly one placed lately (its rung
+                // filled, then mid came back). Only one rests at that price (the second is further).
+                if let position = entries.lastIndex(where: { $0.price == nearest && $0.side == side }) {
                     if entries[position].activeFrom <= index {
                         reach(Trigger(level: nearest, kind: .entry, id: entries[position].id, position: position))
                     }
