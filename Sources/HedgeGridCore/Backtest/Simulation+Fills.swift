@@ -205,6 +205,7 @@ extension Simulation {
         // nearest one only (prices times a positive factor keep their order), found without a scan.
         // (A NaN price is never reached, and never an edge: see `EntryEdges`.)
         let (nearest, second) = falling ? (entryEdges.nearestLong, entryEdges.secondLong) : (entryEdges.nearestShort, entryEdges.secondShort)
+        var nearestOnly = false
         if factor > 0 && (falling ? end > second * factor : end < second * factor) && !engine.generalPathOnly {
             if falling ? end <= nearest * factor : end >= nearest * factor {
                 let side: PositionSide = falling ? .long : .short
@@ -213,6 +214,7 @@ extension Simulation {
                 if let position = entries.lastIndex(where: { $0.price == nearest && $0.side == side }) {
                     if entries[position].activeFrom <= index {
                         reach(Trigger(level: nearest, kind: .entry, id: entries[position].id, position: position))
+                        nearestOnly = true
                     }
                 } else {
                     reachEntries(falling: falling, end: end, factor: factor, index: index, into: triggers, count: &reachedCount)
@@ -277,6 +279,16 @@ extension Simulation {
                     fillExit(pair, price: price, maker: false, reason: .stopLoss, index: index)
                 }
             }
+        }
+        if nearestOnly && reachedCount == 1 {
+            // Only the side's nearest entry filled: the second is the nearest now, and the bounds
+            // follow (the new exit widened the exits' share in place). The one after it is not known:
+            // the second edge is set to the nearest too, so until the next full look the shortcut
+            // only ever finds that nothing on this side is reached.
+            if falling { (entryEdges.nearestLong, entryEdges.secondLong) = (second, second) } else { (entryEdges.nearestShort, entryEdges.secondShort) = (second, second) }
+            highestDownTrigger = .larger(exitDownTrigger, entryEdges.nearestLong)
+            lowestUpTrigger = min(exitUpTrigger, entryEdges.nearestShort)
+            return
         }
         boundsDirty = true
     }
