@@ -92,7 +92,9 @@ struct Simulation {
 
     var highestDownTrigger = -Double.infinity
     var lowestUpTrigger = Double.infinity
-    /// The resting entries' nearest prices, exact while `boundsDirty` is off.
+    /// The resting entries' nearest prices while `boundsDirty` is off: the nearest exact; the second
+    /// exact, or equal to the nearest after a fill of the nearest alone (see `walk`), which only
+    /// makes the shortcut rarer.
     var entryEdges = EntryEdges()
     var boundsDirty = true
     /// The exits' share of the bounds, recomputed only when the exits change (there can be many).
