@@ -37,7 +37,7 @@ extension Simulation {
         // What the general path reads, fixed for the stretch (nothing below changes while bars are quiet).
         let highestDown = highestDownTrigger
         let lowestUp = lowestUpTrigger
-        let nextFundingTime = fundingIndex < funding.count ? funding.times[fundingIndex] : Int64.max
+        let nextFundingTime = self.nextFundingTime
         let guardMayScale = parameters.fundingGuardEnabled && fundingIndex < funding.count && fundingGuardMayScale()
         let guardWindowMs = parameters.fundingWindowMinutes * 60_000
         let recenter = parameters.recenterEnabled

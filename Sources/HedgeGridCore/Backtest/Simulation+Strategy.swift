@@ -18,11 +18,11 @@ extension Simulation {
         var longScale = 1.0
         var shortScale = 1.0
         if parameters.fundingGuardEnabled && fundingIndex < funding.count
-            && Double(funding.times[fundingIndex] - columns.closeTime(index) - 1) <= parameters.fundingWindowMinutes * 60_000
+            && Double(nextFundingTime - columns.closeTime(index) - 1) <= parameters.fundingWindowMinutes * 60_000
             && fundingGuardMayScale()
         {
             let now = columns.closeTime(index) + 1
-            let minutes = Double(funding.times[fundingIndex] - now) / 60_000
+            let minutes = Double(nextFundingTime - now) / 60_000
             let guardrail = FundingGuard(windowMinutes: parameters.fundingWindowMinutes, maxCostBps: parameters.fundingMaxCostBps)
             // The rate of the coming settlement is not known yet: the last settled one stands in for it.
             let scales = guardrail.scales(minutesToFunding: minutes, rate: lastKnownFundingRate, intervalHours: funding.intervalHours(at: fundingIndex))

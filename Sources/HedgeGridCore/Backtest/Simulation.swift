@@ -52,6 +52,9 @@ struct Simulation {
     var balance: Double
     var nextOrderID: Int64 = 1
     var fundingIndex = 0
+    /// The time of funding settlement `fundingIndex` (Int64.max past the last): read on every
+    /// eventful bar, so kept here rather than looked up.
+    var nextFundingTime = Int64.max
     var lastKnownFundingRate = 0.0
     var fundingGuardCheckedIndex = -1
     var fundingGuardActive = false
@@ -153,6 +156,7 @@ struct Simulation {
             lastKnownFundingRate = funding.rates[fundingIndex]
             fundingIndex += 1
         }
+        nextFundingTime = fundingIndex < funding.count ? funding.times[fundingIndex] : Int64.max
         var index = startIndex
         while index < columns.count {
             if index & 4095 == 0, let shouldStop, shouldStop() { return nil }
@@ -203,7 +207,7 @@ struct Simulation {
     /// or receives quantity * mark * rate (LONG pays when the rate is positive, SHORT receives).
     mutating func settleFunding(before index: Int) {
         let open = columns.openTimes[index]
-        while fundingIndex < funding.count && funding.times[fundingIndex] <= open {
+        while nextFundingTime <= open && fundingIndex < funding.count {
             let rate = funding.rates[fundingIndex]
             let mark = columns.open[index]
             let paid = (long.quantity - short.quantity) * mark * rate
@@ -211,6 +215,7 @@ struct Simulation {
             activity.fundingPaid += paid
             lastKnownFundingRate = rate
             fundingIndex += 1
+            nextFundingTime = fundingIndex < funding.count ? funding.times[fundingIndex] : Int64.max
         }
     }
 
