@@ -36,11 +36,16 @@ extension Simulation {
         for entry in entries {
             if entry.side == .long { edges.addLong(entry.price) } else { edges.addShort(entry.price) }
         }
-        // (The same bounds as taking the larger or smaller price entry by entry: a NaN price is never an edge.)
-        highestDownTrigger = .larger(exitDownTrigger, edges.nearestLong)
-        lowestUpTrigger = min(exitUpTrigger, edges.nearestShort)
         entryEdges = edges
+        boundsFromEdges()
         boundsDirty = false
+    }
+
+    /// The trigger bounds from the exits' share and the entry edges (the same bounds as taking the
+    /// larger or smaller price order by order: a NaN price is never an edge).
+    mutating func boundsFromEdges() {
+        highestDownTrigger = .larger(exitDownTrigger, entryEdges.nearestLong)
+        lowestUpTrigger = min(exitUpTrigger, entryEdges.nearestShort)
     }
 
     /// Post-only check of entries placed at the last close, against this bar's open: an entry
@@ -286,8 +291,7 @@ extension Simulation {
             // the second edge is set to the nearest too, so until the next full look the shortcut
             // only ever finds that nothing on this side is reached.
             if falling { (entryEdges.nearestLong, entryEdges.secondLong) = (second, second) } else { (entryEdges.nearestShort, entryEdges.secondShort) = (second, second) }
-            highestDownTrigger = .larger(exitDownTrigger, entryEdges.nearestLong)
-            lowestUpTrigger = min(exitUpTrigger, entryEdges.nearestShort)
+            boundsFromEdges()
             return
         }
         boundsDirty = true

@@ -69,6 +69,7 @@ extension Simulation {
             var band = (low: -Double.infinity, high: Double.infinity)
             var included = true
             var marginNotional = longHeld + shortHeld
+            // Each side written out: a local function taking the side cost about 1M instructions a run.
             let fast = !engine.generalPathOnly
             let longWanted = (buffers.wantedPositions, buffers.wantedNotionals)
             let longSelection =

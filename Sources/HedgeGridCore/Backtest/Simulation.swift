@@ -152,11 +152,11 @@ struct Simulation {
     mutating func run(shouldStop: (() -> Bool)? = nil) -> BacktestResult? {
         // Funding settled before the start is history; its last rate is known.
         let startTime = startIndex < columns.count ? columns.openTimes[startIndex] : Int64.max
-        while fundingIndex < funding.count && funding.times[fundingIndex] <= startTime - 1 {
+        nextFundingTime = funding.count > 0 ? funding.times[0] : Int64.max
+        while nextFundingTime <= startTime - 1 && fundingIndex < funding.count {
             lastKnownFundingRate = funding.rates[fundingIndex]
-            fundingIndex += 1
+            advanceFunding()
         }
-        nextFundingTime = fundingIndex < funding.count ? funding.times[fundingIndex] : Int64.max
         var index = startIndex
         while index < columns.count {
             if index & 4095 == 0, let shouldStop, shouldStop() { return nil }
@@ -214,9 +214,14 @@ struct Simulation {
             balance -= paid
             activity.fundingPaid += paid
             lastKnownFundingRate = rate
-            fundingIndex += 1
-            nextFundingTime = fundingIndex < funding.count ? funding.times[fundingIndex] : Int64.max
+            advanceFunding()
         }
+    }
+
+    /// Moves on to the next funding settlement.
+    mutating func advanceFunding() {
+        fundingIndex += 1
+        nextFundingTime = fundingIndex < funding.count ? funding.times[fundingIndex] : Int64.max
     }
 
     // MARK: Liquidation
