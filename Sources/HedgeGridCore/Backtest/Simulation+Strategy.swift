@@ -338,7 +338,9 @@ extension Simulation {
     /// entries' order, placements longs first, each side by level, as ids are handed out.
     mutating func reconcile(index: Int, selection: UnsafeMutablePointer<Int32>, longCount: Int, shortCount: Int) {
         if entriesAreLastReconciled && !engine.generalPathOnly {
-            reconcileChanges(index: index, selection: selection, longCount: longCount, shortCount: shortCount)
+            if !reconcileSuffixes(index: index, selection: selection, longCount: longCount, shortCount: shortCount) {
+                reconcileChanges(index: index, selection: selection, longCount: longCount, shortCount: shortCount)
+            }
         } else {
             reconcileInFull(index: index, selection: selection, longCount: longCount, shortCount: shortCount)
         }
@@ -499,6 +501,82 @@ extension Simulation {
         }
         // Placements widened the trigger bounds in place; a cancel may have narrowed them.
         if cancelCounts.0 + cancelCounts.1 > 0 { boundsDirty = true }
+    }
+
+    /// `reconcileChanges` when the last reconciled selection and this one are each side's last rungs
+    /// (every wanted rung taken), on ladders of at most 64 rungs a side: each side's cancels are the
+    /// positions between the two selections' starts when the start moved up, its placements those
+    /// between them when it moved down, as bits of the positions; then the filled rungs are dropped
+    /// from the cancels, or placed again. The same cancels and placements, in the same order; false
+    /// (nothing done) when the selections are not of that kind.
+    mutating func reconcileSuffixes(index: Int, selection: UnsafeMutablePointer<Int32>, longCount: Int, shortCount: Int) -> Bool {
+        let buffers = selectionBuffers
+        let (previousLong, previousCount) = (buffers.previousLongCount, buffers.previousCount)
+        let (longRungs, shortRungs) = (ladder.long.count, ladder.short.count)
+        guard previousLong >= 0, longRungs <= 64, shortRungs <= 64 else { return false }
+        let previousShort = previousCount - previousLong
+        let previous = buffers.previous
+        let (lastLong, lastShort) = (longRungs - previousLong, shortRungs - previousShort)
+        let (nowLong, nowShort) = (longRungs - longCount, shortRungs - shortCount)
+        guard previousLong == 0 || Int(previous[0]) == lastLong, previousShort == 0 || Int(previous[previousLong]) == lastShort,
+            longCount == 0 || Int(selection[0]) == nowLong, shortCount == 0 || Int(selection[longCount]) == nowShort
+        else { return false }
+        // The positions between the two starts, as bits (1 to 64 of them, or none).
+        func between(_ first: Int, _ second: Int) -> UInt64 {
+            let (low, high) = (min(first, second), max(first, second))
+            return low == high ? 0 : (~UInt64(0) >> UInt64(64 - (high - low))) << UInt64(low)
+        }
+        let (longMoved, shortMoved) = (between(lastLong, nowLong), between(lastShort, nowShort))
+        var cancels = (long: nowLong > lastLong ? longMoved : 0, short: nowShort > lastShort ? shortMoved : 0)
+        var placements = (long: longMoved & ~cancels.long, short: shortMoved & ~cancels.short)
+        for offset in 0..<buffers.filledCount {
+            let mark = Int(buffers.filledLevels[offset])
+            // A filled rung rests no more: not cancelled, or placed again when still selected.
+            if mark > 0 {
+                guard let position = ladder.long.withUnsafeBufferPointer({ Self.position(ofLevel: mark, in: $0) }) else { continue }
+                let bit = UInt64(1) << UInt64(position)
+                if cancels.long & bit != 0 { cancels.long &= ~bit } else { placements.long |= bit }
+            } else {
+                guard let position = ladder.short.withUnsafeBufferPointer({ Self.position(ofLevel: -mark, in: $0) }) else { continue }
+                let bit = UInt64(1) << UInt64(position)
+                if cancels.short & bit != 0 { cancels.short &= ~bit } else { placements.short |= bit }
+            }
+        }
+        guard cancels.long | cancels.short | placements.long | placements.short != 0 else { return true }
+        let ladder = self.ladder
+        let time = columns.closeTime(index)
+        if cancels.long | cancels.short != 0 {
+            // In the entries' order, as the full reconciliation cancels.
+            func isCancelled(_ entry: Entry) -> Bool {
+                var remaining = entry.side == .long ? cancels.long : cancels.short
+                let rungs = entry.side == .long ? ladder.long : ladder.short
+                while remaining != 0 {
+                    if rungs[remaining.trailingZeroBitCount].level == entry.level { return true }
+                    remaining &= remaining - 1
+                }
+                return false
+            }
+            var position = 0
+            while position < entries.count {
+                if isCancelled(entries[position]) {
+                    recordOrder(entries[position], .cancelled, time: time)
+                    entries.remove(at: position)
+                } else {
+                    position += 1
+                }
+            }
+            boundsDirty = true
+        }
+        let step = center! * parameters.gridStepBps / 1e4
+        while placements.long != 0 {
+            place(ladder.long[placements.long.trailingZeroBitCount], step: step, index: index, time: time)
+            placements.long &= placements.long - 1
+        }
+        while placements.short != 0 {
+            place(ladder.short[placements.short.trailingZeroBitCount], step: step, index: index, time: time)
+            placements.short &= placements.short - 1
+        }
+        return true
     }
 
     /// The position in `rungs` of the rung at `level`.

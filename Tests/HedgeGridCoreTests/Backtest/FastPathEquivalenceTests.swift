@@ -21,13 +21,19 @@ import Testing
         wide.gridLevelsShort = 9
         wide.quantityScale = 0.9
         wide.stopLossEnabled = false
+        // More than 64 rungs a side: beyond what `reconcileSuffixes` takes.
+        var long = base
+        long.gridStepBps = 4
+        long.gridLevelsLong = 70
+        long.gridLevelsShort = 66
+        long.quantityScale = 1
         var guarded = base
         guarded.fundingMaxCostBps = 0.5
         guarded.fundingWindowMinutes = 120
         var noRecenter = base
         noRecenter.recenterEnabled = false
         noRecenter.policy = .coreAndScalp
-        return [("default", base), ("cap binding", capBinding), ("no regime", noRegime), ("wide ladder", wide),
+        return [("default", base), ("cap binding", capBinding), ("no regime", noRegime), ("wide ladder", wide), ("long ladder", long),
                 ("funding guard", guarded), ("no recentering", noRecenter), (tradeThrough, base)]
     }
 
