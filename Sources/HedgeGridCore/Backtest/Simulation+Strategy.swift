@@ -207,6 +207,24 @@ extension Simulation {
     static func capsChoice(
         _ buffers: SelectionBuffers, longHeld: Double, shortHeld: Double, cap: Double, marginCap: Double, into positions: UnsafeMutablePointer<Int32>
     ) -> (longCount: Int, count: Int, longNotional: Double, shortNotional: Double, included: Bool) {
+        // Mostly every wanted rung fits: then the sums below, the loop's own additions in its order,
+        // fit too (adding a positive notional never lowers a sum, so every partial sum the loop tests
+        // is at most the final one), and the loop would take each rung.
+        let (wantedLong, wanted) = (buffers.wantedLongCount, buffers.wantedCount)
+        let wantedNotionals = buffers.wantedNotionals
+        var sums = (long: longHeld, short: shortHeld, margin: longHeld + shortHeld)
+        for offset in 0..<wantedLong {
+            sums.long += wantedNotionals[offset]
+            sums.margin += wantedNotionals[offset]
+        }
+        for offset in wantedLong..<wanted {
+            sums.short += wantedNotionals[offset]
+            sums.margin += wantedNotionals[offset]
+        }
+        if sums.long <= cap && sums.short <= cap && sums.margin <= marginCap {
+            positions.update(from: buffers.wantedPositions, count: wanted)
+            return (wantedLong, wanted, sums.long - longHeld, sums.short - shortHeld, true)
+        }
         var marginNotional = longHeld + shortHeld
         var included = true
         var count = 0
