@@ -266,9 +266,14 @@ extension Simulation {
                 decisionValid = false
             case .takeProfit, .stop:
                 guard let position = Self.find(trigger, in: exits, id: \.id) else { continue }
-                // Order does not matter among exits (triggers are sorted by level, kind, id): swap-remove.
-                exits.swapAt(position, exits.count - 1)
-                let pair = exits.removeLast()
+                // Order does not matter among exits (triggers are sorted by level, kind, id): the last one takes
+                // its place, written through the buffer (`swapAt` costs about 0.5% more a run).
+                let pair = exits.withUnsafeMutableBufferPointer { exits in
+                    let pair = exits[position]
+                    exits[position] = exits[exits.count - 1]
+                    return pair
+                }
+                exits.removeLast()
                 // The bounds only move when the removed exit was the nearest one.
                 let longSide = pair.side == .long
                 if pair.takeProfit == (longSide ? exitUpTrigger : exitDownTrigger)
