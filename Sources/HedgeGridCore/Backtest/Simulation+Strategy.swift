@@ -310,14 +310,18 @@ extension Simulation {
     }
 
     /// Whether the guard's cost test passes for the coming settlement (it only depends on the known
-    /// rate and the interval, so it is worked out once per settlement, not every bar).
-    mutating func fundingGuardMayScale() -> Bool {
-        if fundingGuardCheckedIndex != fundingIndex {
-            fundingGuardCheckedIndex = fundingIndex
-            let projected = abs(lastKnownFundingRate) * 1e4 * (parameters.fundingWindowMinutes / 60 / funding.intervalHours(at: fundingIndex))
-            fundingGuardActive = lastKnownFundingRate != 0 && projected > parameters.fundingMaxCostBps
-        }
+    /// rate and the interval, so it is worked out once per settlement, not every bar). Inlined: it
+    /// is asked on every eventful bar and at every quiet stretch.
+    @inline(__always) mutating func fundingGuardMayScale() -> Bool {
+        if fundingGuardCheckedIndex != fundingIndex { checkFundingGuard() }
         return fundingGuardActive
+    }
+
+    /// Works out the guard's cost test for the coming settlement.
+    @inline(never) mutating func checkFundingGuard() {
+        fundingGuardCheckedIndex = fundingIndex
+        let projected = abs(lastKnownFundingRate) * 1e4 * (parameters.fundingWindowMinutes / 60 / funding.intervalHours(at: fundingIndex))
+        fundingGuardActive = lastKnownFundingRate != 0 && projected > parameters.fundingMaxCostBps
     }
 
     /// The ladder for a centre, regime and funding scales (spec section 2, steps 5 to 7).
