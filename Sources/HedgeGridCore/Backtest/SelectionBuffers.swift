@@ -149,7 +149,7 @@ struct SelectionBuffers {
     }
 
     /// Notes that the entry resting at a level filled.
-    func markFilled(_ side: PositionSide, level: Int) {
+    @inline(__always) func markFilled(_ side: PositionSide, level: Int) {
         let count = filledCount
         precondition(count < capacity, "more fills than entries since the last reconciliation")
         filledLevels[count] = Int32(side == .long ? level : -level)

@@ -122,8 +122,8 @@ extension Simulation {
         awaitingShortLowest = .infinity
     }
 
+    /// Fills along the bar's path (after `applyPostOnly`, which `runBar` asks first).
     mutating func fillOrders(in index: Int) {
-        applyPostOnly(at: index)
         if boundsDirty { recomputeBounds() }
         let open = columns.open[index]
         let high = columns.high[index]
@@ -408,7 +408,7 @@ extension Simulation {
     }
 
     /// Counts a round trip for the metrics, and keeps it when events are recorded.
-    mutating func recordRoundTrip(_ trip: RoundTrip) {
+    @inline(__always) mutating func recordRoundTrip(_ trip: RoundTrip) {
         roundTripStatistics.add(trip)
         if engine.recordEvents { roundTrips.append(trip) }
     }

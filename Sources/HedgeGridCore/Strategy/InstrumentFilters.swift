@@ -32,8 +32,8 @@ public struct InstrumentFilters: Sendable, Equatable, Codable {
             minNotional: try container.decode(Double.self, forKey: .minNotional))
     }
 
-    /// The price rounded to the nearest tick.
-    @inlinable public func roundPrice(_ price: Double) -> Double {
+    /// The price rounded to the nearest tick. (Always inlined: every entry fill rounds its two exit prices.)
+    @inlinable @inline(__always) public func roundPrice(_ price: Double) -> Double {
         snap(Self.nearestInteger(price / tickSize) * tickSize, scale: priceScaleValue)
     }
 
