@@ -230,7 +230,7 @@ struct Simulation {
 
     /// Cross margin: when equity at the bar's worse extreme falls below the maintenance margin,
     /// both sides are closed there at the taker fee.
-    mutating func checkLiquidation(in index: Int) -> Bool {
+    @inline(__always) mutating func checkLiquidation(in index: Int) -> Bool {
         guard long.quantity > 0 || short.quantity > 0 else { return false }
         let held = long.quantity + short.quantity
         let low = columns.low[index]
@@ -247,7 +247,7 @@ struct Simulation {
     }
 
     /// Closes both sides at `price` (taker fee). Each open entry fill becomes a round trip.
-    mutating func liquidate(at price: Double, index: Int) {
+    @inline(never) mutating func liquidate(at price: Double, index: Int) {
         let time = columns.openTimes[index]
         for side in [PositionSide.long, .short] {
             let quantity = side == .long ? long.quantity : short.quantity
