@@ -229,15 +229,36 @@ extension Simulation {
             reachEntries(falling: falling, end: end, factor: factor, index: index, into: triggers, count: &reachedCount)
         }
         if reachesExits {
-            for (position, pair) in exits.enumerated() where pair.activeFrom <= index {
-                // Long exits: the take profit sells on the way up, the stop on the way down.
-                let takeProfitFalling = pair.side == .short
-                if takeProfitFalling == falling {
-                    let reached = falling ? end <= pair.takeProfit * (1 - through) : end >= pair.takeProfit * (1 + through)
-                    if reached { reach(Trigger(level: pair.takeProfit, kind: .takeProfit, id: pair.id, position: position)) }
-                } else if let stop = pair.stop {
-                    let reached = falling ? end <= stop : end >= stop
-                    if reached { reach(Trigger(level: stop, kind: .stop, id: pair.id, position: position)) }
+            exits.withUnsafeBufferPointer { exits in
+                // As for the entries: the reached ones as bits (64 at a time), then written out.
+                var chunk = 0
+                while chunk < exits.count {
+                    let chunkEnd = min(exits.count, chunk + 64)
+                    var reached: UInt64 = 0
+                    if falling {
+                        for offset in 0..<(chunkEnd &- chunk) {
+                            let pair = exits[chunk &+ offset]
+                            reached |= (Self.bit(end <= pair.fallingReach) & Self.bit(pair.activeFrom <= index)) &<< UInt64(truncatingIfNeeded: offset)
+                        }
+                    } else {
+                        for offset in 0..<(chunkEnd &- chunk) {
+                            let pair = exits[chunk &+ offset]
+                            reached |= (Self.bit(end >= pair.risingReach) & Self.bit(pair.activeFrom <= index)) &<< UInt64(truncatingIfNeeded: offset)
+                        }
+                    }
+                    while reached != 0 {
+                        let position = chunk + reached.trailingZeroBitCount
+                        reached &= reached - 1
+                        let pair = exits[position]
+                        // Long exits: the take profit sells on the way up, the stop on the way down
+                        // (reached only when there is one: a missing stop's level is NaN).
+                        if (pair.side == .short) == falling {
+                            reach(Trigger(level: pair.takeProfit, kind: .takeProfit, id: pair.id, position: position))
+                        } else {
+                            reach(Trigger(level: pair.stop!, kind: .stop, id: pair.id, position: position))
+                        }
+                    }
+                    chunk = chunkEnd
                 }
             }
         }
@@ -365,9 +386,12 @@ extension Simulation {
         let direction = entry.side == .long ? 1.0 : -1.0
         let takeProfit = filters.roundPrice(entry.price + direction * parameters.takeProfitSteps * entry.step)
         let stop = parameters.stopLossEnabled ? filters.roundPrice(entry.price - direction * parameters.stopLossSteps * entry.step) : nil
+        let through = exchange.tradeThroughBps / 1e4
+        let (fallingReach, risingReach) = entry.side == .long
+            ? (stop ?? .nan, takeProfit * (1 + through)) : (takeProfit * (1 - through), stop ?? .nan)
         exits.append(ExitPair(
             id: nextID(), side: entry.side, quantity: entry.quantity, entryPrice: entry.price, entryTime: columns.openTimes[index],
-            entryFee: fee, takeProfit: takeProfit, stop: stop, activeFrom: index + 1))
+            entryFee: fee, takeProfit: takeProfit, stop: stop, activeFrom: index + 1, fallingReach: fallingReach, risingReach: risingReach))
         // Widen the exits' bounds in place; only removals need a full recomputation.
         if entry.side == .long {
             exitUpTrigger = min(exitUpTrigger, takeProfit)

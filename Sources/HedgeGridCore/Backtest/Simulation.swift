@@ -22,6 +22,11 @@ struct Simulation {
         var takeProfit: Double
         var stop: Double?
         var activeFrom: Int
+        /// Where a falling segment's end reaches this pair (a long's stop, a short's take profit less
+        /// the trade-through), and a rising one's (a long's take profit plus the trade-through, a
+        /// short's stop); NaN, never reached, for a missing stop.
+        var fallingReach: Double
+        var risingReach: Double
     }
 
     let engine: BacktestEngine

@@ -324,6 +324,31 @@ import Testing
         #expect(BacktestEngineTests.run(rows, exchange: exchange).fills.isEmpty)
     }
 
+    @Test func tradeThroughAppliesToTakeProfitsButNotToStops() {
+        var exchange = BacktestEngineTests.exchange()
+        exchange.tradeThroughBps = 5
+        let rows: [(Double, Double, Double, Double)] = [
+            (100, 100, 100, 100),          // long 99, short 101
+            (100, 100, 98.9, 99.5),        // long 99 fills (98.9 <= 98.9505); its take profit 100, stop 97
+            (99.5, 100.03, 99.4, 99.8),    // touches 100, short of 100.05: no take profit
+            (99.8, 100.06, 99.7, 99.9),    // the long's take profit fills
+            (99.9, 101.06, 99.9, 100.5),   // short 101 fills (101.06 >= 101.0505); its take profit 100
+            (100.5, 100.5, 99.97, 100.2),  // touches 100, short of 99.95: no take profit
+            (100.2, 100.2, 99.94, 100.1),  // the short's take profit fills
+            (100.1, 100.1, 98.9, 99.2),    // long 99 fills again; stop 97
+            (99.2, 99.2, 97, 97.5),        // the stop fills at 97 itself (the re-placed long at 99 fills first)
+        ]
+        let fills = BacktestEngineTests.run(rows, exchange: exchange).fills
+        let minute = { (fill: Fill) in Int((fill.time - BacktestEngineTests.start) / 60_000) }
+        let takeProfits = fills.filter { $0.reason == .takeProfit }
+        #expect(takeProfits.map(minute) == [3, 6])
+        #expect(takeProfits.map(\.side) == [.long, .short])
+        #expect(takeProfits.allSatisfy { $0.price == 100 })
+        let stops = fills.filter { $0.reason == .stopLoss }
+        #expect(stops.map(minute) == [8])
+        #expect(stops.map(\.price) == [97])
+    }
+
     @Test func sharpeIsNotClippedAndUsesDailyEquity() throws {
         // A steady climb: the daily Sharpe is far above the reference's clip at 3.
         var curve = EquityCurve(startTime: 0, initialEquity: 1000)
