@@ -19,14 +19,10 @@ extension Simulation {
         if exitBoundsDirty {
             var down = -Double.infinity
             var up = Double.infinity
+            // (A missing stop's NaN level is never taken: `.larger` and `min` keep the first value then.)
             for pair in exits {
-                if pair.side == .long {
-                    up = min(up, pair.takeProfit)
-                    if let stop = pair.stop { down = .larger(down, stop) }
-                } else {
-                    down = .larger(down, pair.takeProfit)
-                    if let stop = pair.stop { up = min(up, stop) }
-                }
+                down = .larger(down, pair.fallingReach)
+                up = min(up, pair.risingReach)
             }
             exitDownTrigger = down
             exitUpTrigger = up
@@ -296,12 +292,7 @@ extension Simulation {
                 }
                 exits.removeLast()
                 // The bounds only move when the removed exit was the nearest one.
-                let longSide = pair.side == .long
-                if pair.takeProfit == (longSide ? exitUpTrigger : exitDownTrigger)
-                    || (pair.stop != nil && pair.stop == (longSide ? exitDownTrigger : exitUpTrigger))
-                {
-                    exitBoundsDirty = true
-                }
+                if pair.fallingReach == exitDownTrigger || pair.risingReach == exitUpTrigger { exitBoundsDirty = true }
                 if trigger.kind == .takeProfit {
                     fillExit(pair, price: pair.takeProfit, maker: true, reason: .takeProfit, index: index)
                 } else {
@@ -393,13 +384,8 @@ extension Simulation {
             id: nextID(), side: entry.side, quantity: entry.quantity, entryPrice: entry.price, entryTime: columns.openTimes[index],
             entryFee: fee, takeProfit: takeProfit, stop: stop, activeFrom: index + 1, fallingReach: fallingReach, risingReach: risingReach))
         // Widen the exits' bounds in place; only removals need a full recomputation.
-        if entry.side == .long {
-            exitUpTrigger = min(exitUpTrigger, takeProfit)
-            if let stop { exitDownTrigger = .larger(exitDownTrigger, stop) }
-        } else {
-            exitDownTrigger = .larger(exitDownTrigger, takeProfit)
-            if let stop { exitUpTrigger = min(exitUpTrigger, stop) }
-        }
+        exitDownTrigger = .larger(exitDownTrigger, fallingReach)
+        exitUpTrigger = min(exitUpTrigger, risingReach)
         if engine.recordEvents {
             recordOrder(entry, .filled, time: columns.openTimes[index])
             fills.append(Fill(

@@ -105,7 +105,8 @@ struct Simulation {
     /// makes the shortcut rarer.
     var entryEdges = EntryEdges()
     var boundsDirty = true
-    /// The exits' share of the bounds, recomputed only when the exits change (there can be many).
+    /// The exits' share of the bounds (the highest `fallingReach`, the lowest `risingReach`),
+    /// recomputed only when the exits change (there can be many).
     var exitDownTrigger = -Double.infinity
     var exitUpTrigger = Double.infinity
     var exitBoundsDirty = true
