@@ -309,6 +309,20 @@ extension Simulation {
         decisionValid = false
     }
 
+    /// Cancels the resting entries `isCancelled` picks, in the entries' order (as the full
+    /// reconciliation cancels).
+    mutating func cancelEntries(time: Int64, where isCancelled: (Entry) -> Bool) {
+        var position = 0
+        while position < entries.count {
+            if isCancelled(entries[position]) {
+                recordOrder(entries[position], .cancelled, time: time)
+                entries.remove(at: position)
+            } else {
+                position += 1
+            }
+        }
+    }
+
     /// Whether the guard's cost test passes for the coming settlement (it only depends on the known
     /// rate and the interval, so it is worked out once per settlement, not every bar). Inlined: it
     /// is asked on every eventful bar and at every quiet stretch.
@@ -505,15 +519,7 @@ extension Simulation {
                 for offset in 0..<count where rungs[Int(cancelled[offset])].level == entry.level { return true }
                 return false
             }
-            var position = 0
-            while position < entries.count {
-                if isCancelled(entries[position]) {
-                    recordOrder(entries[position], .cancelled, time: time)
-                    entries.remove(at: position)
-                } else {
-                    position += 1
-                }
-            }
+            cancelEntries(time: time, where: isCancelled)
         }
         let step = center! * parameters.gridStepBps / 1e4
         for offset in 0..<(placeCounts.0 + placeCounts.1) {
@@ -578,15 +584,7 @@ extension Simulation {
                 }
                 return false
             }
-            var position = 0
-            while position < entries.count {
-                if isCancelled(entries[position]) {
-                    recordOrder(entries[position], .cancelled, time: time)
-                    entries.remove(at: position)
-                } else {
-                    position += 1
-                }
-            }
+            cancelEntries(time: time, where: isCancelled)
             boundsDirty = true
         }
         let step = center! * parameters.gridStepBps / 1e4
