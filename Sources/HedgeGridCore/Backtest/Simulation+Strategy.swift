@@ -17,9 +17,9 @@ extension Simulation {
         }
         var longScale = 1.0
         var shortScale = 1.0
-        if parameters.fundingGuardEnabled && fundingIndex < funding.count
+        // (The cost test first: it is kept per settlement, and mostly says no.)
+        if parameters.fundingGuardEnabled && fundingIndex < funding.count && fundingGuardMayScale()
             && Double(nextFundingTime - columns.closeTime(index) - 1) <= parameters.fundingWindowMinutes * 60_000
-            && fundingGuardMayScale()
         {
             let now = columns.closeTime(index) + 1
             let minutes = Double(nextFundingTime - now) / 60_000
