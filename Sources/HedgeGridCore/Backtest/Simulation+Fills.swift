@@ -395,7 +395,8 @@ extension Simulation {
     }
 
     /// Reduce-only: closes at most what the side holds, and nothing when it holds nothing.
-    mutating func fillExit(_ pair: ExitPair, price: Double, maker: Bool, reason: FillReason, index: Int) {
+    /// (Always inlined into the walk's two calls, each with its kind's constants.)
+    @inline(__always) mutating func fillExit(_ pair: ExitPair, price: Double, maker: Bool, reason: FillReason, index: Int) {
         let average = pair.side == .long ? long.averagePrice : short.averagePrice
         let quantity = pair.side == .long ? long.reduce(pair.quantity) : short.reduce(pair.quantity)
         guard quantity > 0 else { return }
