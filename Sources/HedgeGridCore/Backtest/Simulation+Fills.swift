@@ -47,8 +47,13 @@ extension Simulation {
     /// Post-only check of entries placed at the last close, against this bar's open: an entry
     /// that would take liquidity is moved `retryTicks` further away, up to `retryAttempts` times,
     /// and rejected if it still crosses.
-    mutating func applyPostOnly(at index: Int) {
-        guard entriesAwaitingPostOnly else { return }
+    /// Inlined: most bars have no entry awaiting the check.
+    @inline(__always) mutating func applyPostOnly(at index: Int) {
+        if entriesAwaitingPostOnly { checkPostOnly(at: index) }
+    }
+
+    /// `applyPostOnly` for the entries awaiting the check.
+    mutating func checkPostOnly(at index: Int) {
         let open = columns.open[index]
         // Mostly no waiting entry crosses the open: none is looked at.
         if !engine.generalPathOnly && postOnlyPassesAll(at: open) { return }
@@ -230,18 +235,9 @@ extension Simulation {
                 var chunk = 0
                 while chunk < exits.count {
                     let chunkEnd = min(exits.count, chunk + 64)
-                    var reached: UInt64 = 0
-                    if falling {
-                        for offset in 0..<(chunkEnd &- chunk) {
-                            let pair = exits[chunk &+ offset]
-                            reached |= (Self.bit(end <= pair.fallingReach) & Self.bit(pair.activeFrom <= index)) &<< UInt64(truncatingIfNeeded: offset)
-                        }
-                    } else {
-                        for offset in 0..<(chunkEnd &- chunk) {
-                            let pair = exits[chunk &+ offset]
-                            reached |= (Self.bit(end >= pair.risingReach) & Self.bit(pair.activeFrom <= index)) &<< UInt64(truncatingIfNeeded: offset)
-                        }
-                    }
+                    var reached = falling
+                        ? Self.reachedBits(exits, chunk..<chunkEnd) { Self.bit(end <= $0.fallingReach) & Self.bit($0.activeFrom <= index) }
+                        : Self.reachedBits(exits, chunk..<chunkEnd) { Self.bit(end >= $0.risingReach) & Self.bit($0.activeFrom <= index) }
                     while reached != 0 {
                         let position = chunk + reached.trailingZeroBitCount
                         reached &= reached - 1
@@ -326,8 +322,12 @@ extension Simulation {
                 let chunkEnd = min(entries.count, chunk + 64)
                 // One loop per direction, so neither asks which way the segment goes.
                 var reached = falling
-                    ? Self.reachedBits(entries, chunk..<chunkEnd, side: .long, restingAt: index) { end <= $0 * factor }
-                    : Self.reachedBits(entries, chunk..<chunkEnd, side: .short, restingAt: index) { end >= $0 * factor }
+                    ? Self.reachedBits(entries, chunk..<chunkEnd) {
+                        Self.bit(end <= $0.price * factor) & Self.bit($0.activeFrom <= index) & Self.bit($0.side == .long)
+                    }
+                    : Self.reachedBits(entries, chunk..<chunkEnd) {
+                        Self.bit(end >= $0.price * factor) & Self.bit($0.activeFrom <= index) & Self.bit($0.side == .short)
+                    }
                 while reached != 0 {
                     let position = chunk + reached.trailingZeroBitCount
                     reached &= reached - 1
@@ -340,18 +340,16 @@ extension Simulation {
         }
     }
 
-    /// Bit `i` set for entry `positions.lowerBound + i` (at most 64 of them) when it is on `side`,
-    /// resting at bar `index` and its limit price `reaches`; no branch per entry.
-    @inline(__always) static func reachedBits(
-        _ entries: UnsafeBufferPointer<Entry>, _ positions: Range<Int>, side: PositionSide, restingAt index: Int, reaches: (Double) -> Bool
+    /// Bit `i` set for order `positions.lowerBound + i` (at most 64 of them) when `reached` gives
+    /// it 1 (built with `bit`, so there is no branch per order).
+    @inline(__always) static func reachedBits<Order>(
+        _ orders: UnsafeBufferPointer<Order>, _ positions: Range<Int>, reached: (Order) -> UInt64
     ) -> UInt64 {
-        var reached: UInt64 = 0
+        var bits: UInt64 = 0
         for offset in 0..<positions.count {
-            let entry = entries[positions.lowerBound &+ offset]
-            let kept = bit(reaches(entry.price)) & bit(entry.activeFrom <= index) & bit(entry.side == side)
-            reached |= kept &<< UInt64(truncatingIfNeeded: offset)
+            bits |= reached(orders[positions.lowerBound &+ offset]) &<< UInt64(truncatingIfNeeded: offset)
         }
-        return reached
+        return bits
     }
 
     /// 1 when true, else 0.

@@ -438,9 +438,11 @@ extension Simulation {
             var now = sideIndex == 0 ? 0 : longCount
             let nowEnd = sideIndex == 0 ? longCount : longCount + shortCount
             var (cancelCount, placeCount) = (0, 0)
-            // Most often both selections are the side's last rungs (every rung beyond mid, none left
-            // out by a cap): k ascending positions below the rung count that start at count - k are
-            // the last k. Then the difference is the positions between the two starts, no merge needed.
+            // Often both of this side's selections are its last rungs (every rung beyond mid, none left
+            // out by a cap) though `reconcileSuffixes` did not apply (the other side had a rung left
+            // out, or a ladder has over 64 rungs): k ascending positions below the rung count that
+            // start at count - k are the last k. Then the difference is the positions between the two
+            // starts, no merge needed.
             let rungCount = sideIndex == 0 ? ladder.long.count : ladder.short.count
             let (lastStart, nowStart) = (rungCount - (lastEnd - last), rungCount - (nowEnd - now))
             if (last == lastEnd || Int(previous[last]) == lastStart) && (now == nowEnd || Int(selection[now]) == nowStart) {

@@ -186,9 +186,9 @@ struct Simulation {
 
     /// One bar in full: funding, fills along its path, liquidation, the equity mark, the decision.
     mutating func runBar(_ index: Int) {
-        // (Both asked here first: most bars have no funding due and no entry awaiting the post-only check.)
+        // (Asked here first: most bars have no funding due.)
         if columns.openTimes[index] >= nextFundingTime { settleFunding(before: index) }
-        if entriesAwaitingPostOnly { applyPostOnly(at: index) }
+        applyPostOnly(at: index)
         fillOrders(in: index)
         if checkLiquidation(in: index) { liquidations += 1 }
         let close = columns.close[index]
