@@ -63,13 +63,13 @@ struct AverageDirectionalIndexPass {
     private static func movement(_ index: Int, high: UnsafePointer<Double>, low: UnsafePointer<Double>, close: UnsafePointer<Double>)
         -> (plus: Double, minus: Double, range: Double)
     {
-        let up = high[index] - high[index - 1]
-        let down = low[index - 1] - low[index]
+        let up = high[index] - high[index &- 1]
+        let down = low[index &- 1] - low[index]
         // `up > down && up > 0 ? up : 0` (and the same for down) as bit masks: which move wins is a
         // coin toss bar to bar, so a branch would be mispredicted about half the time.
         let plus = Self.keep(up, if: up > down, up > 0)
         let minus = Self.keep(down, if: down > up, down > 0)
-        return (plus, minus, AverageTrueRange.trueRange(high: high[index], low: low[index], previousClose: close[index - 1]))
+        return (plus, minus, AverageTrueRange.trueRange(high: high[index], low: low[index], previousClose: close[index &- 1]))
     }
 
     /// `value` when both conditions hold, else 0, without a branch.

@@ -18,11 +18,11 @@ public struct RegimeSeries: Sendable, Equatable {
         let emasWarm = max(parameters.emaFast, parameters.emaSlow) - 1
         let adxWarm = 2 * parameters.adxLength - 1
         let threshold = parameters.adxThreshold
-        let hysteresis = parameters.hysteresisBps
+        let rule = RegimeSpreadRule(hysteresisBps: parameters.hysteresisBps)
         @inline(__always) func after(_ regime: Regime, index: Int, fast: Double, slow: Double, adx: Double) -> Regime {
             guard index >= emasWarm else { return regime }
             if index >= adxWarm && adx < threshold { return .sideways }
-            return Self.regime(after: regime, fast: fast, slow: slow, hysteresisBps: hysteresis)
+            return rule.regime(after: regime, fast: fast, slow: slow)
         }
         warmFrom = min(count, max(parameters.emaFast, parameters.emaSlow, parameters.atrLength) - 1)
         regimes = [Regime](unsafeUninitializedCapacity: count) { output, initialized in
@@ -72,29 +72,12 @@ public struct RegimeSeries: Sendable, Equatable {
                         fast.value += fast.smoothing * (close[index] - fast.value)
                         slow.value += slow.smoothing * (close[index] - slow.value)
                         let strength = adx.steadyStep(index, high: high, low: low, close: close)
-                        regime = strength < threshold ? .sideways : Self.regime(after: regime, fast: fast.value, slow: slow.value, hysteresisBps: hysteresis)
+                        regime = strength < threshold ? .sideways : rule.regime(after: regime, fast: fast.value, slow: slow.value)
                         (output.baseAddress! + index).initialize(to: regime)
                     }
                 }
             }
             initialized = count
         }
-    }
-
-    /// The detector's spread rule: the spread (fast - slow) / slow * 1e4 bp inside the hysteresis
-    /// band keeps `regime`, outside it says up or down by its sign. It is first asked without the
-    /// division, with a margin (1e-9 of the band) far wider than the rounding; only a spread at
-    /// the band's edge is divided out. The answer is the exact formula's in every case.
-    @inline(__always)
-    static func regime(after regime: Regime, fast: Double, slow: Double, hysteresisBps hysteresis: Double) -> Regime {
-        let difference = fast - slow
-        if hysteresis > 1e-6 && hysteresis.isFinite && slow != 0 {
-            let scaled = abs(difference) * 1e4
-            let edge = hysteresis * abs(slow)
-            if scaled < edge * (1 - 1e-9) { return regime }
-            if scaled > edge * (1 + 1e-9) && scaled.isFinite { return (difference > 0) == (slow > 0) ? .up : .down }
-        }
-        let spread = slow != 0 ? difference / slow * 1e4 : 0
-        return abs(spread) < hysteresis ? regime : (spread > 0 ? .up : .down)
     }
 }

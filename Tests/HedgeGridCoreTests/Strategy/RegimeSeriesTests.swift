@@ -61,13 +61,13 @@ import Testing
             if abs(relative - 1) < 1e-12 && hysteresis > 1 { atTheEdge += 1 }
             for previous in [Regime.sideways, .up, .down] {
                 let expected = Self.formula(previous, fast: fast, slow: slow, hysteresis: hysteresis)
-                #expect(RegimeSeries.regime(after: previous, fast: fast, slow: slow, hysteresisBps: hysteresis) == expected, "fast \(fast) slow \(slow) band \(hysteresis)")
+                #expect(RegimeSpreadRule(hysteresisBps: hysteresis).regime(after: previous, fast: fast, slow: slow) == expected, "fast \(fast) slow \(slow) band \(hysteresis)")
             }
         }
         #expect(atTheEdge > 5_000)
         // A zero slow EMA has a zero spread; equal EMAs sit inside any positive band.
-        #expect(RegimeSeries.regime(after: .up, fast: 3, slow: 0, hysteresisBps: 35) == .up)
-        #expect(RegimeSeries.regime(after: .down, fast: 0, slow: 0, hysteresisBps: 0) == .down)
-        #expect(RegimeSeries.regime(after: .up, fast: 5, slow: 5, hysteresisBps: 35) == .up)
+        #expect(RegimeSpreadRule(hysteresisBps: 35).regime(after: .up, fast: 3, slow: 0) == .up)
+        #expect(RegimeSpreadRule(hysteresisBps: 0).regime(after: .down, fast: 0, slow: 0) == .down)
+        #expect(RegimeSpreadRule(hysteresisBps: 35).regime(after: .up, fast: 5, slow: 5) == .up)
     }
 }
