@@ -67,6 +67,7 @@ public struct BacktestEngine: Sendable {
                 var simulation = Simulation(
                     engine: self, columns: columns, regimeAfter: regimes == nil ? nil : regimeAfter.baseAddress, tradingFrom: regimes?.warmFrom ?? 0,
                     funding: funding, trades: trades, startIndex: min(max(startIndex, 0), bars.count), selectionBuffers: buffers)
+                defer { simulation.deallocateOrders() }
                 return simulation.run(shouldStop: shouldStop)
             }
         }

@@ -101,7 +101,7 @@ extension Simulation {
 
     /// Placements are appended, so the entries placed at the last close (active from `index`) are the last ones.
     /// (Static, on the entries alone: a call on `self` from a mutating method copies the whole simulation.)
-    static func firstEntryAwaitingPostOnly(in entries: [Entry], at index: Int) -> Int {
+    static func firstEntryAwaitingPostOnly(in entries: OrderList<Entry>, at index: Int) -> Int {
         var position = entries.count
         while position > 0 && entries[position - 1].activeFrom == index { position -= 1 }
         return position
@@ -279,14 +279,8 @@ extension Simulation {
                 decisionValid = false
             case .takeProfit, .stop:
                 guard let position = Self.find(trigger, in: exits, id: \.id) else { continue }
-                // Order does not matter among exits (triggers are sorted by level, kind, id): the last one takes
-                // its place, written through the buffer (`swapAt` costs about 0.5% more a run).
-                let pair = exits.withUnsafeMutableBufferPointer { exits in
-                    let pair = exits[position]
-                    exits[position] = exits[exits.count - 1]
-                    return pair
-                }
-                exits.removeLast()
+                // Order does not matter among exits (triggers are sorted by level, kind, id): the last one takes its place.
+                let pair = exits.removeMovingLast(at: position)
                 // The bounds only move when the removed exit was the nearest one.
                 if pair.fallingReach == exitDownTrigger || pair.risingReach == exitUpTrigger { exitBoundsDirty = true }
                 if trigger.kind == .takeProfit {
@@ -359,7 +353,7 @@ extension Simulation {
 
     /// Where the trigger's order (an entry or an exit, `id` its id) is now: where it was gathered,
     /// unless a fill before it moved it.
-    @inline(__always) static func find<Order>(_ trigger: Trigger, in orders: [Order], id: (Order) -> Int64) -> Int? {
+    @inline(__always) static func find<Order>(_ trigger: Trigger, in orders: OrderList<Order>, id: (Order) -> Int64) -> Int? {
         trigger.position < orders.count && id(orders[trigger.position]) == trigger.id
             ? trigger.position : orders.firstIndex(where: { id($0) == trigger.id })
     }

@@ -1,6 +1,6 @@
 /// The mutable state of one backtest run. Internal: `BacktestEngine.run` is the interface.
 struct Simulation {
-    struct Entry {
+    struct Entry: BitwiseCopyable {
         var id: Int64
         var side: PositionSide
         var level: Int
@@ -12,7 +12,7 @@ struct Simulation {
     }
 
     /// A take profit and an optional stop for one entry fill, cancelling each other (OCO).
-    struct ExitPair {
+    struct ExitPair: BitwiseCopyable {
         var id: Int64
         var side: PositionSide
         var quantity: Double
@@ -50,8 +50,9 @@ struct Simulation {
     /// without regime detection.
     let tradingFrom: Int
     var center: Double?
-    var entries: [Entry] = []
-    var exits: [ExitPair] = []
+    /// The resting entries and exit pairs (their memory freed by `deallocateOrders()`).
+    let entries = OrderList<Entry>()
+    let exits = OrderList<ExitPair>()
     var long = SidePosition()
     var short = SidePosition()
     var balance: Double
@@ -152,6 +153,12 @@ struct Simulation {
             curve.times.reserveCapacity(max(0, columns.count - startIndex))
             curve.equity.reserveCapacity(max(0, columns.count - startIndex))
         }
+    }
+
+    /// Frees the orders' memory: the simulation must not run after.
+    func deallocateOrders() {
+        entries.deallocate()
+        exits.deallocate()
     }
 
     /// Runs to the end, or returns nil as soon as `shouldStop` (asked every 4,096 bars) says so.

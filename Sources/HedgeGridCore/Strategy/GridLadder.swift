@@ -1,5 +1,5 @@
 /// The side of a hedge-mode position or rung.
-public enum PositionSide: String, Sendable, Equatable, Codable {
+public enum PositionSide: String, Sendable, Equatable, Codable, BitwiseCopyable {
     case long = "LONG"
     case short = "SHORT"
 }
