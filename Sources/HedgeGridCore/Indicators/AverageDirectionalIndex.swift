@@ -59,9 +59,7 @@ public struct AverageDirectionalIndex: Sendable, Equatable {
             smoothedPlus = smoothedPlus * keep + plusMove
             smoothedMinus = smoothedMinus * keep + minusMove
         }
-        // DX = 100 |+DI - -DI| / (+DI + -DI); the smoothed true range cancels out of the ratio.
-        let total = smoothedPlus + smoothedMinus
-        let dx = total > 0 && smoothedRange > 0 ? 100 * abs(smoothedPlus - smoothedMinus) / total : 0
+        let dx = Self.dx(plus: smoothedPlus, minus: smoothedMinus)
         if dxCount < period {
             dxSum += dx
             dxCount += 1
@@ -74,20 +72,31 @@ public struct AverageDirectionalIndex: Sendable, Equatable {
 }
 
 extension AverageDirectionalIndex {
+    /// DX = 100 |+DI - -DI| / (+DI + -DI) from the Wilder sums of +DM and -DM, 0 while both are 0.
+    /// The smoothed true range divides both DIs, so it cancels out of the ratio. (It is also
+    /// positive whenever the sums are: for bars whose close lies within their range, as the file
+    /// readers check, a bar's true range is at least its +DM and its -DM, and rounding keeps that
+    /// order through the sums; so the true range is never needed to tell that DX is 0.)
+    @inline(__always)
+    static func dx(plus: Double, minus: Double) -> Double {
+        let total = plus + minus
+        return total > 0 ? 100 * abs(plus - minus) / total : 0
+    }
+
     /// The ADX after every bar (the same numbers, bit for bit, as `update` bar by bar); entries
-    /// before it is warm (bar 2n - 1) are not defined and hold 0.
+    /// before it is warm (bar 2n - 1) are not defined and hold 0. (The closes give the bar count:
+    /// the ADX itself needs only the highs and lows, as the true range cancels out of DX.)
     public static func series(high: [Double], low: [Double], close: [Double], period: Int) -> [Double] {
         precondition(period >= 1, "ADX period must be >= 1")
         let count = close.count
+        precondition(high.count == count && low.count == count, "ADX needs one high, low and close per bar")
         guard count > 0 else { return [] }
         return [Double](unsafeUninitializedCapacity: count) { output, initialized in
             high.withUnsafeBufferPointer { high in
                 low.withUnsafeBufferPointer { low in
-                    close.withUnsafeBufferPointer { close in
-                        var pass = AverageDirectionalIndexPass(period: period)
-                        for index in 0..<count {
-                            output.baseAddress![index] = pass.step(index, high: high.baseAddress!, low: low.baseAddress!, close: close.baseAddress!)
-                        }
+                    var pass = AverageDirectionalIndexPass(period: period)
+                    for index in 0..<count {
+                        output.baseAddress![index] = pass.step(index, high: high.baseAddress!, low: low.baseAddress!)
                     }
                 }
             }

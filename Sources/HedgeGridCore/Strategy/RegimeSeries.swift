@@ -64,14 +64,14 @@ public struct RegimeSeries: Sendable, Equatable {
                     for index in 0..<steady {
                         update(&fast, index, close[index])
                         update(&slow, index, close[index])
-                        let strength = adx.step(index, high: high, low: low, close: close)
+                        let strength = adx.step(index, high: high, low: low)
                         regime = after(regime, index: index, fast: fast.value, slow: slow.value, adx: strength)
                         (output.baseAddress! + index).initialize(to: regime)
                     }
                     for index in steady..<count {
                         fast.value += fast.smoothing * (close[index] - fast.value)
                         slow.value += slow.smoothing * (close[index] - slow.value)
-                        let strength = adx.steadyStep(index, high: high, low: low, close: close)
+                        let strength = adx.steadyStep(index, high: high, low: low)
                         regime = strength < threshold ? .sideways : rule.regime(after: regime, fast: fast.value, slow: slow.value)
                         (output.baseAddress! + index).initialize(to: regime)
                     }

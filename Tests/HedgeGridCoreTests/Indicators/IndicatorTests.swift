@@ -86,6 +86,51 @@ import Testing
         }
     }
 
+    /// DX leaves the true range out (it cancels from the ratio), and with it the test that its Wilder
+    /// sum is positive: for bars whose close lies within their range, the true range is at least the
+    /// bar's +DM and -DM, and the sums (in the ADX's arithmetic: plain sums of the first n, then
+    /// s * (1 - 1/n) + x) keep that order, so the sum of the true ranges is positive whenever the
+    /// DMs' is. Checked over walks with flat stretches and closes at the very high or low.
+    @Test(arguments: [1, 2, 14, 30])
+    func trueRangeSumIsPositiveWheneverTheMovementSumsAre(period: Int) {
+        var state = UInt64(period) &* 977
+        func next() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        let keep = 1 - 1 / Double(period)
+        var (sumRange, sumPlus, sumMinus) = (0.0, 0.0, 0.0)
+        var previous = (high: 2.5, low: 2.5, close: 2.5)
+        var checked = 0
+        for bar in 1...20_000 {
+            let open = previous.close
+            // Flat stretches (no movement at all), and moves that end at the high or the low.
+            let flat = (bar / 500) % 3 == 0
+            let close = flat ? open : max(0.001, open * (1 + (next() - 0.5) * 0.01))
+            let (extremeUp, extremeDown) = flat ? (0.0, 0.0) : (next() < 0.3 ? 0 : next() * 0.004, next() < 0.3 ? 0 : next() * 0.004)
+            let high = max(open, close) * (1 + extremeUp)
+            let low = min(open, close) * (1 - extremeDown)
+            let up = high - previous.high
+            let down = previous.low - low
+            let plus = up > down && up > 0 ? up : 0
+            let minus = down > up && down > 0 ? down : 0
+            let range = AverageTrueRange.trueRange(high: high, low: low, previousClose: previous.close)
+            #expect(range >= plus && range >= minus)
+            if bar <= period {
+                (sumRange, sumPlus, sumMinus) = (sumRange + range, sumPlus + plus, sumMinus + minus)
+            } else {
+                (sumRange, sumPlus, sumMinus) = (sumRange * keep + range, sumPlus * keep + plus, sumMinus * keep + minus)
+            }
+            #expect(sumRange >= sumPlus && sumRange >= sumMinus)
+            if sumPlus + sumMinus > 0 {
+                #expect(sumRange > 0)
+                checked += 1
+            }
+            previous = (high, low, close)
+        }
+        #expect(checked > 10_000)
+    }
+
     /// Wilder's ADX written as arrays, independently of the streaming type.
     static func batchADX(_ bars: [(high: Double, low: Double, close: Double)], period n: Int) -> [Double] {
         var tr: [Double] = [], plus: [Double] = [], minus: [Double] = []
