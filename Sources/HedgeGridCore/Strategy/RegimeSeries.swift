@@ -68,11 +68,15 @@ public struct RegimeSeries: Sendable, Equatable {
                         regime = after(regime, index: index, fast: fast.value, slow: slow.value, adx: strength)
                         (output.baseAddress! + index).initialize(to: regime)
                     }
+                    // Both EMAs as one two-lane vector, each lane the same arithmetic as above. (Left
+                    // to itself, the compiler pairs values across the loop so that it runs about 12%
+                    // slower, Swift 6.3.)
+                    var emas = SIMD2(fast.value, slow.value)
+                    let smoothing = SIMD2(fast.smoothing, slow.smoothing)
                     for index in steady..<count {
-                        fast.value += fast.smoothing * (close[index] - fast.value)
-                        slow.value += slow.smoothing * (close[index] - slow.value)
+                        emas += smoothing * (SIMD2(repeating: close[index]) - emas)
                         let strength = adx.steadyStep(index, high: high, low: low)
-                        regime = strength < threshold ? .sideways : rule.regime(after: regime, fast: fast.value, slow: slow.value)
+                        regime = strength < threshold ? .sideways : rule.regime(after: regime, fast: emas[0], slow: emas[1])
                         (output.baseAddress! + index).initialize(to: regime)
                     }
                 }
