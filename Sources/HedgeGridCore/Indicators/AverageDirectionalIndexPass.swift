@@ -47,7 +47,7 @@ struct AverageDirectionalIndexPass {
             smoothedMinus += move.minus
             guard index == period else { return 0 }
         } else {
-                smoothedPlus = smoothedPlus * keep + move.plus
+            smoothedPlus = smoothedPlus * keep + move.plus
             smoothedMinus = smoothedMinus * keep + move.minus
         }
         dxSum += AverageDirectionalIndex.dx(plus: smoothedPlus, minus: smoothedMinus)

@@ -17,8 +17,7 @@ public struct AverageTrueRange: Sendable, Equatable {
     /// The true range of a bar given the previous close: the largest of high - low, |high - close|
     /// and |low - close|. (Written as two comparisons, each one `maxsd`, as `Double.larger`: the
     /// standard library's `max` keeps the second of equal values, which compiles to a compare and a
-    /// blend, and the regime pass takes this for every bar. The terms are never -0, so the value is
-    /// the same.)
+    /// blend. The terms are never -0, so the value is the same.)
     @inlinable
     public static func trueRange(high: Double, low: Double, previousClose: Double?) -> Double {
         guard let previousClose else { return high - low }
