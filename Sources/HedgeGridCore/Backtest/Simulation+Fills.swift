@@ -192,7 +192,6 @@ extension Simulation {
         let falling = end < start
         // Nothing rests within reach of this segment.
         if falling ? end > highestDownTrigger : end < lowestUpTrigger { return }
-        let through = exchange.tradeThroughBps / 1e4
         // Exits are many; look at them only when the segment reaches the nearest one.
         let reachesExits = falling ? end <= exitDownTrigger : end >= exitUpTrigger
         let room = entries.count + (reachesExits ? exits.count : 0)
@@ -206,7 +205,7 @@ extension Simulation {
             reachedCount += 1
         }
         // A buy limit needs the price down to price * (1 - tt); a sell limit up to price * (1 + tt).
-        let factor = falling ? 1 - through : 1 + through
+        let factor = falling ? fallingReachFactor : risingReachFactor
         // Mostly the segment stops short of the side's second nearest entry: then it can reach the
         // nearest one only (prices times a positive factor keep their order), found without a scan.
         // (A NaN price is never reached, and never an edge: see `EntryEdges`.)
@@ -369,9 +368,8 @@ extension Simulation {
         let direction = entry.side == .long ? 1.0 : -1.0
         let takeProfit = filters.roundPrice(entry.price + direction * parameters.takeProfitSteps * entry.step)
         let stop = parameters.stopLossEnabled ? filters.roundPrice(entry.price - direction * parameters.stopLossSteps * entry.step) : nil
-        let through = exchange.tradeThroughBps / 1e4
         let (fallingReach, risingReach) = entry.side == .long
-            ? (stop ?? .nan, takeProfit * (1 + through)) : (takeProfit * (1 - through), stop ?? .nan)
+            ? (stop ?? .nan, takeProfit * risingReachFactor) : (takeProfit * fallingReachFactor, stop ?? .nan)
         exits.append(ExitPair(
             id: nextID(), side: entry.side, quantity: entry.quantity, entryPrice: entry.price, entryTime: columns.openTimes[index],
             entryFee: fee, takeProfit: takeProfit, stop: stop, activeFrom: index + 1, fallingReach: fallingReach, risingReach: risingReach))

@@ -32,6 +32,11 @@ struct Simulation {
     let engine: BacktestEngine
     let parameters: HedgeGridParameters
     let exchange: ExchangeSettings
+    /// A buy limit fills once the price reaches its price times `1 - tradeThrough`, a sell limit at
+    /// `1 + tradeThrough` (the config's trade-through in bp, as a fraction): worked out once, as
+    /// every walk and entry fill reads them.
+    let fallingReachFactor: Double
+    let risingReachFactor: Double
     let filters: InstrumentFilters
     /// The bars, as plain memory for the length of the run.
     let columns: BarColumns
@@ -136,6 +141,8 @@ struct Simulation {
         self.engine = engine
         self.parameters = engine.parameters
         self.exchange = engine.exchange
+        let through = engine.exchange.tradeThroughBps / 1e4
+        (fallingReachFactor, risingReachFactor) = (1 - through, 1 + through)
         self.filters = engine.exchange.filters
         self.columns = columns
         self.funding = funding
