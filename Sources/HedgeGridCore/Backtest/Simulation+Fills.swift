@@ -263,9 +263,20 @@ extension Simulation {
         }
         if reachedCount == 2 {
             if precedes(triggers[1], triggers[0]) { (triggers[0], triggers[1]) = (triggers[1], triggers[0]) }
-        } else if reachedCount > 2 {
+        } else if reachedCount > 64 {
             var reached = UnsafeMutableBufferPointer(start: triggers, count: reachedCount)
             reached.sort(by: precedes)
+        } else if reachedCount > 2 {
+            // Insertion, in place: the standard library's sort costs more for the few of a segment.
+            for next in 1..<reachedCount {
+                let trigger = triggers[next]
+                var slot = next
+                while slot > 0 && precedes(trigger, triggers[slot &- 1]) {
+                    triggers[slot] = triggers[slot &- 1]
+                    slot &-= 1
+                }
+                triggers[slot] = trigger
+            }
         }
         for offset in 0..<reachedCount {
             let trigger = triggers[offset]
