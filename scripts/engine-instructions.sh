@@ -5,7 +5,7 @@
 # Usage: bash scripts/engine-instructions.sh [RUNS] [TOP]   (RUNS >= 1, default 3; TOP > 0 also lists the costliest functions)
 # BRANCH_SIM=1 also simulates the branch predictor: mispredicted branches per run (a map of where
 # the time goes on eventful bars, which instruction counts miss; the listing then sorts by them).
-# Needs valgrind (apt-get install valgrind) and a release build (swift build -c release).
+# Needs valgrind (apt-get install valgrind) and a release build (bash scripts/setup.sh, or swift build -c release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-3}"

@@ -264,6 +264,7 @@ extension Simulation {
         if reachedCount == 2 {
             if precedes(triggers[1], triggers[0]) { (triggers[0], triggers[1]) = (triggers[1], triggers[0]) }
         } else if reachedCount > 64 {
+            // (Rare: a long move through many exits. O(n log n) there.)
             var reached = UnsafeMutableBufferPointer(start: triggers, count: reachedCount)
             reached.sort(by: precedes)
         } else if reachedCount > 2 {

@@ -32,9 +32,9 @@ struct Simulation {
     let engine: BacktestEngine
     let parameters: HedgeGridParameters
     let exchange: ExchangeSettings
-    /// A buy limit fills once the price reaches its price times `1 - tradeThrough`, a sell limit at
-    /// `1 + tradeThrough` (the config's trade-through in bp, as a fraction): worked out once, as
-    /// every walk and entry fill reads them.
+    /// A buy limit fills once the price reaches its price times `fallingReachFactor` (1 less the
+    /// config's trade-through, as a fraction), a sell limit times `risingReachFactor` (1 plus it):
+    /// worked out once, as every walk and entry fill reads them.
     let fallingReachFactor: Double
     let risingReachFactor: Double
     let filters: InstrumentFilters
